@@ -1,0 +1,60 @@
+package io.marketlake.common;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Runs a picocli command with the project's error contract: exit 0 on success, 2 on a usage error
+ * (one line naming the input and the fix), 1 on a runtime failure (one line; the stack trace only
+ * with {@code --debug}).
+ */
+public final class Cli {
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int USAGE = 2;
+
+  private Cli() {}
+
+  /** A configured {@link CommandLine}; tests call {@code execute} on it with their own writers. */
+  public static CommandLine commandLine(Object command) {
+    CommandLine cmd = new CommandLine(command);
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setParameterExceptionHandler(
+        (ex, args) -> {
+          PrintWriter err = ex.getCommandLine().getErr();
+          err.println("error: " + ex.getMessage()
+              + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+          return USAGE;
+        });
+    cmd.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          boolean debug = parseResult.originalArgs().contains("--debug");
+          if (ex instanceof UsageException) {
+            err.println("error: " + ex.getMessage());
+            return USAGE;
+          }
+          err.println("error: " + describe(ex));
+          if (debug) ex.printStackTrace(err);
+          else err.println("(run again with --debug for the stack trace)");
+          return FAILURE;
+        });
+    return cmd;
+  }
+
+  /** Parses, runs and returns the exit code. */
+  public static int run(Object command, String... args) {
+    return commandLine(command).execute(args);
+  }
+
+  /** The exception's own message, with its root cause when that adds something. */
+  static String describe(Throwable ex) {
+    String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    Throwable root = ex;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    if (root != ex && root.getMessage() != null && !message.contains(root.getMessage())) {
+      message += " (cause: " + root.getMessage() + ")";
+    }
+    return message.lines().findFirst().orElse(message);
+  }
+}

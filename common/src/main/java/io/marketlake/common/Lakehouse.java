@@ -1,0 +1,30 @@
+package io.marketlake.common;
+
+/**
+ * Table and checkpoint locations under one lakehouse root, e.g. {@code s3a://bucket/lakehouse}.
+ * Every layer derives its paths from here, so a root is the only location a user has to give.
+ */
+public record Lakehouse(String root) {
+
+  public Lakehouse {
+    if (root == null || root.isBlank()) {
+      throw new UsageException("No lakehouse location: pass --lakehouse s3a://BUCKET/PREFIX"
+          + " (or --workdir DIR of a running local stack)");
+    }
+    while (root.endsWith("/")) root = root.substring(0, root.length() - 1);
+  }
+
+  public String bronzeCandlesRaw() { return root + "/bronze/market_data_raw"; }
+  public String silverCandles1m() { return root + "/silver/candles_1m"; }
+  public String silverQuarantine() { return root + "/silver/quarantine"; }
+  public String silverQualityMetrics() { return root + "/silver/quality_metrics"; }
+  public String goldCandles(String window) { return root + "/gold/candles_" + window; }
+  public String goldDailyChange() { return root + "/gold/daily_change"; }
+  public String goldFeatures() { return root + "/gold/features"; }
+  public String goldModelRuns() { return root + "/gold/model_runs"; }
+  public String goldPredictions() { return root + "/gold/trend_predictions"; }
+  public String models() { return root + "/models/price_trend"; }
+
+  /** Streaming checkpoints live beside the tables, on the same storage. */
+  public String checkpoint(String query) { return root + "/_checkpoints/" + query; }
+}

@@ -1,0 +1,70 @@
+package io.marketlake.common.spark;
+
+import io.marketlake.common.S3Settings;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark session set-up shared by every layer: Delta enabled, S3A configured for the given storage.
+ *
+ * <p>Under {@code spark-submit} or on Databricks the session already exists; {@link #configure}
+ * only adds what is missing, so cluster settings win over ours. Spark is a provided dependency
+ * here: Spark-free modules may depend on this module without ever loading this class.
+ */
+public final class LakehouseSpark {
+  private LakehouseSpark() {}
+
+  /**
+   * The active session if there is one (spark-submit, Databricks, tests), else a new local one.
+   *
+   * @param master used only when no master is set, e.g. {@code local[2]}
+   */
+  public static SparkSession getOrCreate(String appName, String master, S3Settings s3) {
+    SparkConf conf = new SparkConf().setAppName(appName);
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(master);
+      // Local runs: bind loopback only, keep the UI and shuffle small for a laptop.
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.ui.enabled", "false");
+      conf.setIfMissing("spark.sql.shuffle.partitions", "4");
+    }
+    deltaConf().forEach(conf::setIfMissing);
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    configure(spark, s3);
+    return spark;
+  }
+
+  /** Delta's session extension and catalog; must be set before the session starts. */
+  public static Map<String, String> deltaConf() {
+    return Map.of(
+        "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+  }
+
+  /** Points S3A at the storage. Safe to call on a running session; only sets Hadoop options. */
+  public static void configure(SparkSession spark, S3Settings s3) {
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoopConf(s3).forEach(hadoop::set);
+  }
+
+  /** The S3A options for the given storage (without the {@code spark.hadoop.} prefix). */
+  public static Map<String, String> hadoopConf(S3Settings s3) {
+    java.util.LinkedHashMap<String, String> conf = new java.util.LinkedHashMap<>();
+    conf.put("fs.s3a.endpoint.region", s3.region());
+    if (s3.endpoint() != null) {
+      conf.put("fs.s3a.endpoint", s3.endpoint());
+      conf.put("fs.s3a.path.style.access", "true");
+      conf.put("fs.s3a.connection.ssl.enabled", String.valueOf(s3.endpoint().startsWith("https")));
+    }
+    if (s3.hasStaticKeys()) {
+      // Local S3 server only. On AWS no keys are set and S3A uses its default chain.
+      conf.put("fs.s3a.aws.credentials.provider",
+          "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+      conf.put("fs.s3a.access.key", s3.accessKey());
+      conf.put("fs.s3a.secret.key", s3.secretKey());
+    }
+    return conf;
+  }
+}
