@@ -12,6 +12,8 @@ public record Lakehouse(String root) {
           + " (or --workdir DIR of a running local stack)");
     }
     while (root.endsWith("/")) root = root.substring(0, root.length() - 1);
+    // Hadoop writes local paths as file:/x; Delta treats file:///x as a different location.
+    if (root.startsWith("file:///")) root = "file:/" + root.substring("file:///".length());
   }
 
   public String bronzeCandlesRaw() { return root + "/bronze/market_data_raw"; }

@@ -1,0 +1,34 @@
+package io.marketlake.common.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One local[2] SparkSession per test JVM, Delta enabled, UI off, two shuffle partitions: starting
+ * Spark costs seconds, so every test class shares it.
+ */
+public final class TestSpark {
+  private static SparkSession spark;
+
+  private TestSpark() {}
+
+  public static synchronized SparkSession get() {
+    if (spark == null) {
+      SparkSession.Builder builder =
+          SparkSession.builder()
+              .appName("marketlake-tests")
+              .master("local[2]")
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.driver.bindAddress", "127.0.0.1")
+              .config("spark.ui.enabled", "false")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.default.parallelism", "2")
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.databricks.delta.snapshotPartitions", "2")
+              .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2");
+      LakehouseSpark.deltaConf().forEach(builder::config);
+      spark = builder.getOrCreate();
+      spark.sparkContext().setLogLevel("WARN");
+    }
+    return spark;
+  }
+}

@@ -1,0 +1,135 @@
+package io.marketlake.silver;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.marketlake.common.UsageException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Applies quality rules to parsed rows. Structural rules are always applied first and always
+ * quarantine; the configured rules are evaluated only on rows that pass them, so a broken message
+ * is reported once, for what is really wrong with it.
+ */
+final class QualityCheck {
+  /** Rules every message must pass before any configured rule is evaluated. */
+  static final List<QualityRule> STRUCTURAL = List.of(
+      new QualityRule("valid_json", "_json_object", QualityRule.Action.QUARANTINE),
+      new QualityRule("supported_schema_version", "schema_version = 1",
+          QualityRule.Action.QUARANTINE),
+      new QualityRule("required_fields",
+          "kind = 'candle' AND symbol IS NOT NULL AND interval IS NOT NULL"
+              + " AND open_time_ms IS NOT NULL AND close_time IS NOT NULL AND open IS NOT NULL"
+              + " AND high IS NOT NULL AND low IS NOT NULL AND close IS NOT NULL"
+              + " AND volume IS NOT NULL",
+          QualityRule.Action.QUARANTINE));
+
+  private final List<QualityRule> rules;
+
+  QualityCheck(List<QualityRule> rules) {
+    this.rules = List.copyOf(rules);
+  }
+
+  List<QualityRule> allRules() {
+    List<QualityRule> all = new ArrayList<>(STRUCTURAL);
+    all.addAll(rules);
+    return all;
+  }
+
+  /**
+   * Adds {@code failed_rules} (names of the rules the row fails, empty if none), {@code
+   * quarantined} and {@code dropped} (booleans deciding where the row goes).
+   */
+  Dataset<Row> evaluate(Dataset<Row> parsed) {
+    // Structural rules build on each other (no JSON, no version, no fields): report the first.
+    Column structuralFailures = org.apache.spark.sql.functions.slice(failures(STRUCTURAL), 1, 1);
+    Column configuredFailures = failures(rules);
+    Column failed = when(size(structuralFailures).gt(0), structuralFailures)
+        .otherwise(configuredFailures);
+    List<String> quarantineNames = names(QualityRule.Action.QUARANTINE);
+    List<String> dropNames = names(QualityRule.Action.DROP);
+    return parsed
+        .withColumn("failed_rules", failed)
+        .withColumn("quarantined", anyIn(col("failed_rules"), quarantineNames))
+        .withColumn("dropped",
+            not(col("quarantined")).and(anyIn(col("failed_rules"), dropNames)));
+  }
+
+  /** Fails fast, before any data is read, when a condition is not valid SQL for these rows. */
+  void validate(Dataset<Row> parsedShape) {
+    for (QualityRule rule : rules) {
+      try {
+        parsedShape.select(expr(rule.condition())).schema();
+      } catch (Exception e) {
+        String why = e instanceof AnalysisException a ? a.getSimpleMessage() : e.getMessage();
+        throw new UsageException("Rule '" + rule.name() + "' has an invalid condition '"
+            + rule.condition() + "': " + why.lines().findFirst().orElse(why));
+      }
+    }
+  }
+
+  /** One row per rule: rows evaluated, passed and failed (on the output of {@link #evaluate}). */
+  List<RuleCount> countFailures(Dataset<Row> evaluated) {
+    List<QualityRule> all = allRules();
+    List<Column> aggregates = new ArrayList<>();
+    aggregates.add(count(lit(1)));
+    for (QualityRule rule : all) {
+      aggregates.add(coalesce(sum(when(array_contains(col("failed_rules"), rule.name()), 1)
+          .otherwise(0)), lit(0L)));
+    }
+    Row totals = evaluated.agg(aggregates.get(0),
+        aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
+    long evaluatedRows = totals.getLong(0);
+    List<RuleCount> counts = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      long failed = ((Number) totals.get(i + 1)).longValue();
+      counts.add(new RuleCount(all.get(i), evaluatedRows, failed));
+    }
+    return counts;
+  }
+
+  List<QualityRule> rulesWith(QualityRule.Action action) {
+    return allRules().stream().filter(r -> r.action() == action).toList();
+  }
+
+  private List<String> names(QualityRule.Action action) {
+    return rulesWith(action).stream().map(QualityRule::name).toList();
+  }
+
+  private static Column failures(List<QualityRule> rules) {
+    if (rules.isEmpty()) return expr("cast(array() as array<string>)");
+    Column[] checks = rules.stream()
+        .map(r -> when(not(coalesce(expr(r.condition()), lit(false))), lit(r.name())))
+        .toArray(Column[]::new);
+    return filter(array(checks), x -> x.isNotNull());
+  }
+
+  private static Column anyIn(Column failedRules, List<String> names) {
+    if (names.isEmpty()) return lit(false);
+    Column set = lit(names.toArray(String[]::new));
+    return exists(failedRules, r -> array_contains(set, r));
+  }
+
+  /** Failures of one rule over one batch. */
+  record RuleCount(QualityRule rule, long evaluated, long failed) {
+    long passed() {
+      return evaluated - failed;
+    }
+  }
+}

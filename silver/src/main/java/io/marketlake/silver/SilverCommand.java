@@ -1,0 +1,53 @@
+package io.marketlake.silver;
+
+import io.marketlake.common.Cli;
+import io.marketlake.common.LakehouseOptions;
+import io.marketlake.common.spark.LakehouseSpark;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code silver}: the spark-submit entry point of the silver layer. */
+@Command(name = "silver", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Parse new bronze rows, apply quality rules, and MERGE candles into silver.")
+public final class SilverCommand implements Callable<Integer> {
+  @Mixin LakehouseOptions lakehouse = new LakehouseOptions();
+
+  @Option(names = "--rules", paramLabel = "FILE",
+      description = "Quality rules (JSON array of {name, condition, action}); default: the"
+          + " built-in candle rules.")
+  Path rulesFile;
+
+  @Option(names = "--max-files-per-trigger", paramLabel = "N",
+      description = "Upper bound of bronze files per micro-batch (default: Delta's, 1000).")
+  Integer maxFilesPerTrigger;
+
+  @Option(names = "--debug", description = "Print stack traces.")
+  boolean debug;
+
+  SilverConfig toConfig() {
+    return new SilverConfig(lakehouse.lakehouse(), lakehouse.s3(), lakehouse.master(),
+        rulesFile == null ? QualityRules.defaults() : QualityRules.load(rulesFile),
+        maxFilesPerTrigger);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SilverConfig config = toConfig();
+    SparkSession spark = LakehouseSpark.getOrCreate("marketlake-silver", config.master(),
+        config.s3());
+    SilverJob.SilverResult r = new SilverJob(config).run(spark);
+    System.out.printf("silver: %d bronze rows read, %d candles merged, %d quarantined,"
+            + " %d dropped, %d warnings, %d other kinds skipped, %d batches (%.1f s)%n",
+        r.bronzeRowsRead(), r.candlesMerged(), r.quarantined(), r.dropped(), r.warnings(),
+        r.otherKinds(), r.batches(), r.millis() / 1000.0);
+    return Cli.OK;
+  }
+
+  public static void main(String[] args) {
+    System.exit(Cli.run(new SilverCommand(), args));
+  }
+}

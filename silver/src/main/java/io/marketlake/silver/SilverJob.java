@@ -1,0 +1,179 @@
+package io.marketlake.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+import io.marketlake.common.UsageException;
+import io.marketlake.common.spark.LakehouseSpark;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Bronze → silver candles, incrementally: a Delta streaming read of bronze (its checkpoint records
+ * which bronze versions are done), and per micro-batch: parse, quality rules, quarantine,
+ * deduplicate, MERGE.
+ *
+ * <p>Quarantine and metrics appends are idempotent per micro-batch ({@code txnAppId}, {@code
+ * txnVersion}), and the MERGE only ever replaces a row with a newer version, so a batch retried
+ * after a crash leaves every table as one clean run would.
+ */
+public final class SilverJob {
+  private final SilverConfig config;
+  private final QualityCheck quality;
+  private final String runId = UUID.randomUUID().toString();
+  private final AtomicLong bronzeRows = new AtomicLong();
+  private final AtomicLong otherKinds = new AtomicLong();
+  private final AtomicLong quarantined = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong warned = new AtomicLong();
+  private final AtomicLong merged = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+
+  public SilverJob(SilverConfig config) {
+    this.config = config;
+    this.quality = new QualityCheck(config.rules());
+  }
+
+  /** Runs until every bronze row present at the start has been processed. */
+  public SilverResult run(SparkSession spark) throws Exception {
+    LakehouseSpark.configure(spark, config.s3());
+    long started = System.nanoTime();
+    String bronze = config.lakehouse().bronzeCandlesRaw();
+    if (!io.delta.tables.DeltaTable.isDeltaTable(spark, bronze)) {
+      throw new UsageException("No bronze table at " + bronze + ": run bronze first");
+    }
+    SilverTables.createIfMissing(spark, config.lakehouse().silverCandles1m(),
+        config.lakehouse().silverQuarantine(), config.lakehouse().silverQualityMetrics());
+    quality.validate(CandleParser.parse(spark.read().format("delta").load(bronze).limit(0)));
+
+    DataStreamReader reader = spark.readStream().format("delta");
+    if (config.maxFilesPerTrigger() != null) {
+      reader = reader.option("maxFilesPerTrigger", config.maxFilesPerTrigger());
+    }
+    StreamingQuery query = reader.load(bronze)
+        .writeStream()
+        .queryName("silver_candles_1m")
+        .option("checkpointLocation", config.checkpoint())
+        .trigger(Trigger.AvailableNow())
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) this::processBatch)
+        .start();
+    try {
+      query.awaitTermination();
+    } catch (StreamingQueryException e) {
+      // A failing quality rule is the user's business, not a crash: surface its own message.
+      Throwable cause = e.getCause();
+      while (cause != null && !(cause instanceof QualityFailure)) cause = cause.getCause();
+      if (cause != null) throw (QualityFailure) cause;
+      throw e;
+    }
+    return new SilverResult(bronzeRows.get(), merged.get(), quarantined.get(), dropped.get(),
+        warned.get(), otherKinds.get(), batches.get(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  /** One micro-batch of bronze rows. */
+  void processBatch(Dataset<Row> bronzeBatch, long batchId) {
+    SparkSession spark = bronzeBatch.sparkSession();
+    // Spark sets the query id on the stream thread; a new checkpoint is a new id, so resetting
+    // the checkpoint to reprocess bronze never collides with the old batch ids.
+    String appId = "marketlake-silver-" + spark.sparkContext().getLocalProperty(
+        "sql.streaming.queryId");
+    Dataset<Row> parsed = CandleParser.parse(bronzeBatch);
+    // Snapshots and other kinds are not candles: they stay in bronze and are counted.
+    org.apache.spark.sql.Column isOtherKind = org.apache.spark.sql.functions.coalesce(
+        col("_json_object").and(col("kind").notEqual("candle")), lit(false));
+    Dataset<Row> otherKind = parsed.filter(isOtherKind);
+    Dataset<Row> evaluated = quality.evaluate(parsed.filter(not(isOtherKind)))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long rows = evaluated.count();
+      long others = otherKind.count();
+      List<QualityCheck.RuleCount> counts = quality.countFailures(evaluated);
+      appendMetrics(spark, counts, batchId, appId);
+      failOnFailRules(evaluated, counts);
+
+      Dataset<Row> refused = evaluated.filter(col("quarantined"));
+      long quarantinedRows = refused.count();
+      if (quarantinedRows > 0) {
+        refused.select(col("failed_rules"), col("symbol"), col("open_time"), col("value"),
+                col("key"), col("kafka_topic"), col("kafka_partition"), col("kafka_offset"),
+                col("ingest_time"), lit(runId).as("run_id"), lit(batchId).as("batch_id"),
+                current_timestamp().as("quarantined_at"))
+            .write().format("delta").mode("append")
+            .option("txnAppId", appId + "-quarantine").option("txnVersion", batchId)
+            .save(config.lakehouse().silverQuarantine());
+      }
+      Dataset<Row> accepted = evaluated.filter(not(col("quarantined")).and(not(col("dropped"))));
+      Dataset<Row> silverRows =
+          CandleMerger.toSilverRows(CandleMerger.latestPerCandle(accepted));
+      long candles = silverRows.count();
+      CandleMerger.merge(spark, config.lakehouse().silverCandles1m(), silverRows);
+
+      bronzeRows.addAndGet(rows + others);
+      otherKinds.addAndGet(others);
+      quarantined.addAndGet(quarantinedRows);
+      dropped.addAndGet(evaluated.filter(col("dropped")).count());
+      warned.addAndGet(counts.stream()
+          .filter(c -> c.rule().action() == QualityRule.Action.WARN)
+          .mapToLong(QualityCheck.RuleCount::failed).sum());
+      merged.addAndGet(candles);
+      batches.incrementAndGet();
+    } finally {
+      evaluated.unpersist();
+    }
+  }
+
+  private void appendMetrics(SparkSession spark, List<QualityCheck.RuleCount> counts,
+      long batchId, String appId) {
+    List<Row> rows = new ArrayList<>();
+    java.sql.Timestamp now = new java.sql.Timestamp(System.currentTimeMillis());
+    for (QualityCheck.RuleCount c : counts) {
+      rows.add(RowFactory.create(runId, batchId, "silver.candles_1m", c.rule().name(),
+          c.rule().condition(), c.rule().action().json(), c.evaluated(), c.passed(), c.failed(),
+          now));
+    }
+    spark.createDataFrame(rows, SilverTables.QUALITY_METRICS)
+        .write().format("delta").mode("append")
+        .option("txnAppId", appId + "-metrics").option("txnVersion", batchId)
+        .save(config.lakehouse().silverQualityMetrics());
+  }
+
+  private void failOnFailRules(Dataset<Row> evaluated, List<QualityCheck.RuleCount> counts) {
+    for (QualityCheck.RuleCount c : counts) {
+      if (c.rule().action() != QualityRule.Action.FAIL || c.failed() == 0) continue;
+      Row sample = evaluated
+          .filter(org.apache.spark.sql.functions.array_contains(col("failed_rules"),
+              c.rule().name()))
+          .select("value", "kafka_topic", "kafka_partition", "kafka_offset").first();
+      throw new QualityFailure("Quality rule '" + c.rule().name() + "' (" + c.rule().condition()
+          + ") failed for " + c.failed() + " row(s); e.g. " + sample.getString(0) + " at "
+          + sample.getString(1) + "/" + sample.getInt(2) + "@" + sample.getLong(3));
+    }
+  }
+
+  /** A {@code fail} rule stopped the run. */
+  public static final class QualityFailure extends RuntimeException {
+    QualityFailure(String message) {
+      super(message);
+    }
+  }
+
+  /** What one run did. */
+  public record SilverResult(long bronzeRowsRead, long candlesMerged, long quarantined,
+      long dropped, long warnings, long otherKinds, long batches, long millis) {}
+}
