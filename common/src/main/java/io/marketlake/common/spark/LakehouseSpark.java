@@ -43,8 +43,12 @@ public final class LakehouseSpark {
         "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
   }
 
-  /** Points S3A at the storage. Safe to call on a running session; only sets Hadoop options. */
+  /**
+   * Points S3A at the storage and pins the session time zone to UTC (event times, day partitions
+   * and daily rollups are UTC everywhere). Safe to call on a running session.
+   */
   public static void configure(SparkSession spark, S3Settings s3) {
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     hadoopConf(s3).forEach(hadoop::set);
   }

@@ -1,0 +1,123 @@
+package io.marketlake.gold;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import io.delta.tables.DeltaTable;
+import io.marketlake.common.UsageException;
+import io.marketlake.common.spark.LakehouseSpark;
+import java.sql.Timestamp;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * Silver → gold: rollups kept fresh incrementally from silver's change data feed, then the
+ * daily-change and features tables.
+ *
+ * <p>Each micro-batch of silver changes yields the (symbol, window) pairs it touches; only those
+ * windows are recomputed, from silver, and MERGEd. The streaming checkpoint records which silver
+ * versions are done, and recomputing a window from silver is idempotent, so a retried batch is
+ * harmless.
+ */
+public final class GoldJob {
+  private final GoldConfig config;
+  private final Map<RollupWindow, Long> windowsMerged = new EnumMap<>(RollupWindow.class);
+  private long changesRead;
+
+  public GoldJob(GoldConfig config) {
+    this.config = config;
+  }
+
+  public GoldResult run(SparkSession spark) throws Exception {
+    LakehouseSpark.configure(spark, config.s3());
+    long started = System.nanoTime();
+    String silver = config.lakehouse().silverCandles1m();
+    if (!DeltaTable.isDeltaTable(spark, silver)) {
+      throw new UsageException("No silver table at " + silver + ": run silver first");
+    }
+    for (RollupWindow w : RollupWindow.values()) windowsMerged.put(w, 0L);
+    updateRollups(spark, silver);
+
+    Dataset<Row> candles = spark.read().format("delta").load(silver);
+    DailyChange.compute(candles).write().format("delta").mode("overwrite")
+        .option("overwriteSchema", "true").save(config.lakehouse().goldDailyChange());
+    Dataset<Row> features = Features.compute(candles, config.horizonMinutes());
+    features.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+        .save(config.lakehouse().goldFeatures());
+    long featureRows = spark.read().format("delta").load(config.lakehouse().goldFeatures())
+        .count();
+    return new GoldResult(changesRead, Map.copyOf(windowsMerged), featureRows,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  private void updateRollups(SparkSession spark, String silver) throws Exception {
+    for (RollupWindow w : RollupWindow.values()) {
+      String table = config.lakehouse().goldCandles(w.label());
+      Dataset<Row> empty = Rollups.rollup(spark.read().format("delta").load(silver).limit(0), w);
+      DeltaTable.createIfNotExists(spark).location(table).addColumns(empty.schema())
+          .comment(w.label() + " OHLCV candles per symbol, rolled up from silver 1m candles.")
+          .property("delta.enableChangeDataFeed", "true")
+          .execute();
+    }
+    StreamingQuery query = spark.readStream().format("delta")
+        .option("readChangeFeed", "true")
+        .load(silver)
+        .writeStream()
+        .queryName("gold_rollups")
+        .option("checkpointLocation", config.lakehouse().checkpoint("gold_rollups"))
+        .trigger(Trigger.AvailableNow())
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (changes, batchId) ->
+            mergeTouchedWindows(spark, silver, changes))
+        .start();
+    query.awaitTermination();
+  }
+
+  /** Recomputes and MERGEs every window that a batch of silver changes touches. */
+  void mergeTouchedWindows(SparkSession spark, String silver, Dataset<Row> changes) {
+    Dataset<Row> changed = changes
+        .filter(col("_change_type").isin("insert", "update_postimage"))
+        .select("symbol", "open_time")
+        .persist();
+    try {
+      Row range = changed.agg(min("open_time"), max("open_time"), org.apache.spark.sql.functions
+          .count(org.apache.spark.sql.functions.lit(1))).first();
+      if (range.getLong(2) == 0) return;
+      changesRead += range.getLong(2);
+      Dataset<Row> silverNow = spark.read().format("delta").load(silver);
+      for (RollupWindow w : RollupWindow.values()) {
+        Dataset<Row> touched = Rollups.touchedWindows(changed, w);
+        Timestamp from = floor(range.getTimestamp(0), w);
+        Timestamp until = new Timestamp(floor(range.getTimestamp(1), w).getTime()
+            + w.seconds() * 1000);
+        Dataset<Row> recomputed =
+            Rollups.rollup(Rollups.candlesIn(silverNow, touched, w, from, until), w);
+        DeltaTable.forPath(spark, config.lakehouse().goldCandles(w.label())).as("t")
+            .merge(recomputed.as("s"),
+                "t.symbol = s.symbol AND t.window_start = s.window_start")
+            .whenMatched().updateAll()
+            .whenNotMatched().insertAll()
+            .execute();
+        windowsMerged.merge(w, touched.count(), Long::sum);
+      }
+    } finally {
+      changed.unpersist();
+    }
+  }
+
+  private static Timestamp floor(Timestamp t, RollupWindow w) {
+    long size = w.seconds() * 1000;
+    return new Timestamp(Math.floorDiv(t.getTime(), size) * size);
+  }
+
+  /** What one run did. */
+  public record GoldResult(long silverChangesRead, Map<RollupWindow, Long> windowsMerged,
+      long featureRows, long millis) {}
+}

@@ -1,0 +1,77 @@
+package io.marketlake.gold;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.delta.tables.DeltaTable;
+import io.marketlake.common.Lakehouse;
+import io.marketlake.common.S3Settings;
+import io.marketlake.common.spark.TestSpark;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GoldJobTest {
+  private final SparkSession spark = TestSpark.get();
+  @TempDir Path dir;
+
+  @Test
+  void rollupsAreBuiltThenUpdatedOnlyWhereSilverChanged() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
+    String silver = lakehouse.silverCandles1m();
+    DeltaTable.createIfNotExists(spark).location(silver).addColumns(SyntheticCandles.SILVER)
+        .property("delta.enableChangeDataFeed", "true").execute();
+    // Two symbols, three hours each: 36 five-minute windows, 3 hours, 1 day per symbol.
+    new SyntheticCandles().path("LINKUSDT", 180, 1, 0.001, 0, 0).path("NEARUSDT", 180, 2, 0.001,
+        0, 0).toDataset(spark).write().format("delta").mode("append").save(silver);
+    GoldConfig config = new GoldConfig(lakehouse, S3Settings.aws(null), "local[2]", 15);
+
+    GoldJob.GoldResult first = new GoldJob(config).run(spark);
+
+    assertThat(first.silverChangesRead()).isEqualTo(360);
+    assertThat(first.windowsMerged()).isEqualTo(Map.of(RollupWindow.FIVE_MINUTES, 72L,
+        RollupWindow.ONE_HOUR, 6L, RollupWindow.ONE_DAY, 2L));
+    assertThat(count(lakehouse.goldCandles("5m"), "complete")).isEqualTo(72);
+    assertThat(count(lakehouse.goldCandles("1h"), "complete")).isEqualTo(6);
+    assertThat(count(lakehouse.goldCandles("1d"), "NOT complete")).isEqualTo(2);
+    assertThat(first.featureRows()).isEqualTo(2 * (180 - Features.MAX_LAG));
+    Row daily = spark.read().format("delta").load(lakehouse.goldDailyChange())
+        .filter("symbol = 'LINKUSDT'").first();
+    assertThat(daily.<Long>getAs("candles_24h")).isEqualTo(180L);
+
+    // Nothing changed in silver: nothing to do.
+    GoldJob.GoldResult idle = new GoldJob(config).run(spark);
+    assertThat(idle.silverChangesRead()).isZero();
+
+    // A correction of one candle (minute 62 of LINKUSDT) reaches exactly its three windows.
+    long goldVersion = lastVersion(lakehouse.goldCandles("5m"));
+    DeltaTable.forPath(spark, silver).update(
+        functions.expr("symbol = 'LINKUSDT' AND open_time = timestamp_millis("
+            + (SyntheticCandles.T0 + 62 * 60_000L) + ")"),
+        Map.of("high", functions.lit(new BigDecimal("999"))));
+    GoldJob.GoldResult update = new GoldJob(config).run(spark);
+
+    assertThat(update.silverChangesRead()).isEqualTo(1);
+    assertThat(update.windowsMerged()).isEqualTo(Map.of(RollupWindow.FIVE_MINUTES, 1L,
+        RollupWindow.ONE_HOUR, 1L, RollupWindow.ONE_DAY, 1L));
+    Row changes = spark.read().format("delta").option("readChangeFeed", "true")
+        .option("startingVersion", goldVersion + 1).load(lakehouse.goldCandles("5m"))
+        .filter("_change_type = 'update_postimage'")
+        .selectExpr("count(*)", "max(high)", "max(window_start)").first();
+    assertThat(changes.getLong(0)).isEqualTo(1);
+    assertThat(changes.getDecimal(1)).isEqualByComparingTo("999");
+    assertThat(changes.getTimestamp(2).getTime()).isEqualTo(SyntheticCandles.T0 + 60 * 60_000L);
+  }
+
+  private long count(String table, String condition) {
+    return spark.read().format("delta").load(table).filter(condition).count();
+  }
+
+  private long lastVersion(String table) {
+    return DeltaTable.forPath(spark, table).history(1).first().<Long>getAs("version");
+  }
+}

@@ -1,0 +1,136 @@
+package io.marketlake.ingest;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Copies the closed 1m candles of {@code [from, to)} for every symbol from the exchange to Kafka:
+ * pages of up to 1000 minutes, symbols in parallel, all paced by one {@link WeightBudget}. After
+ * each acknowledged page the symbol's cursor for this exact range is saved, so running the same
+ * range again (after Ctrl-C, a crash, a failed symbol) continues where it stopped.
+ */
+public final class Backfill {
+  private final MarketSource source;
+  private final CandleTransfer transfer;
+  private final IngestState state;
+  private final ActivityLog log;
+  private final ProgressListener progress;
+  private final Clock clock;
+  private final int concurrency;
+  private volatile boolean stopping;
+
+  Backfill(MarketSource source, MarketPublisher publisher, IngestState state, ActivityLog log,
+      ProgressListener progress, Clock clock, int concurrency) {
+    this.source = source;
+    this.transfer = new CandleTransfer(source, publisher, state);
+    this.state = state;
+    this.log = log;
+    this.progress = progress;
+    this.clock = clock;
+    this.concurrency = concurrency;
+  }
+
+  /**
+   * In-process entry point (the launcher's demo): connects to the exchange and Kafka from {@code
+   * config}, creates the topic if missing, backfills and returns the counts. Logs go to stderr.
+   */
+  public static BackfillResult run(IngestConfig config, Instant from, Instant to)
+      throws InterruptedException {
+    ActivityLog log = new ActivityLog(new PrintWriter(System.err, true), Clock.systemUTC());
+    try (IngestRuntime runtime = IngestRuntime.open(config, log)) {
+      return new Backfill(runtime.source, runtime.publisher, runtime.state, log,
+          ProgressListener.NONE, runtime.clock, config.concurrency())
+          .run(config.symbols(), from, to);
+    }
+  }
+
+  /** Asks a running backfill to finish its current pages and return; safe from any thread. */
+  void stop() {
+    stopping = true;
+  }
+
+  BackfillResult run(List<String> symbols, Instant from, Instant to) throws InterruptedException {
+    long start = CandleTransfer.ceilMinute(from.toEpochMilli());
+    long end = CandleTransfer.ceilMinute(to.toEpochMilli());
+    long began = clock.millis();
+    IngestStats.Snapshot before = source.stats().snapshot();
+    Map<String, Long> countsBefore = new LinkedHashMap<>();
+    for (String symbol : symbols) countsBefore.put(symbol, source.stats().published(symbol));
+    long perSymbol = Math.max(0, (end - start) / CandleTransfer.MINUTE_MS);
+    Map<String, Long> cursors = new LinkedHashMap<>();
+    long done = 0;
+    for (String symbol : symbols) {
+      long cursor = Math.max(start, state.backfillCursor(symbol, start, end).orElse(start));
+      cursors.put(symbol, cursor);
+      done += (Math.min(cursor, end) - start) / CandleTransfer.MINUTE_MS;
+    }
+    if (done > 0) log.info("resuming: " + done + " of " + perSymbol * symbols.size()
+        + " minutes were already published by an earlier run of this range");
+    progress.start(perSymbol * symbols.size(), done);
+    Map<String, String> failures = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency, daemon("backfill"));
+    try {
+      Map<String, Future<?>> tasks = new LinkedHashMap<>();
+      for (String symbol : symbols) {
+        tasks.put(symbol, pool.submit(() -> {
+          backfillSymbol(symbol, cursors.get(symbol), start, end, failures);
+          return null;
+        }));
+      }
+      for (Future<?> task : tasks.values()) {
+        try {
+          task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+      progress.close();
+    }
+    IngestStats stats = source.stats();
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (String symbol : symbols) {
+      counts.put(symbol, stats.published(symbol) - countsBefore.get(symbol));
+    }
+    IngestStats.Snapshot run = stats.snapshot().since(before);
+    return new BackfillResult(counts, failures, run.requests(), run.weight(),
+        source.budget().peak(), source.budget().limit(), run.retries(),
+        run.rateLimited(), run.bans(), run.malformed(),
+        Duration.ofMillis(clock.millis() - began), stopping);
+  }
+
+  private void backfillSymbol(String symbol, long cursor, long start, long end,
+      Map<String, String> failures) throws InterruptedException {
+    try {
+      while (cursor < end && !stopping) {
+        CandleTransfer.Page page = transfer.transfer(symbol, cursor, end);
+        state.backfillReached(symbol, start, end, page.windowEnd());
+        progress.advance((page.windowEnd() - cursor) / CandleTransfer.MINUTE_MS);
+        cursor = page.windowEnd();
+      }
+    } catch (IOException | MarketPublisher.PublishException e) {
+      failures.put(symbol, e.getMessage());
+      log.warn(symbol + ": backfill stopped at " + Instant.ofEpochMilli(cursor) + ": "
+          + e.getMessage() + " (the other symbols continue; run again to resume)");
+    }
+  }
+
+  static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, "ingest-" + name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

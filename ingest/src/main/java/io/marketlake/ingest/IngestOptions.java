@@ -1,0 +1,142 @@
+package io.marketlake.ingest;
+
+import io.marketlake.common.StackEndpoints;
+import io.marketlake.common.Topics;
+import io.marketlake.common.UsageException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okhttp3.HttpUrl;
+import picocli.CommandLine.Option;
+
+/**
+ * The options {@code backfill} and {@code poll} share (a picocli mixin). {@link #toConfig} is the
+ * only place that turns them, and a stack's {@code stack.json}, into an {@link IngestConfig}.
+ */
+final class IngestOptions {
+  static final List<String> SOURCES = List.of("binance", "coingecko", "yahoo");
+  static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+
+  @Option(names = "--source", defaultValue = IngestConfig.DEFAULT_SOURCE, paramLabel = "NAME",
+      description = "Exchange API format: binance (also spoken by the simulated exchange)."
+          + " Default: ${DEFAULT-VALUE}.")
+  String source;
+
+  @Option(names = "--base-url", paramLabel = "URL",
+      description = "Exchange base URL. Precedence: this option, then exchange_url from"
+          + " --workdir's stack.json, then " + IngestConfig.DEFAULT_BASE_URL + ".")
+  String baseUrl;
+
+  @Option(names = "--symbols", paramLabel = "A,B", description = "Comma-separated symbols,"
+      + " e.g. BTCUSDT,ETHUSDT. May be combined with --symbols-file.")
+  String symbols;
+
+  @Option(names = "--symbols-file", paramLabel = "FILE",
+      description = "File with one symbol per line; '#' starts a comment, blank lines are ignored.")
+  Path symbolsFile;
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers. Precedence: this option, then bootstrap.servers from"
+          + " --kafka-property, then from --kafka-config, then --workdir's stack.json, then "
+          + DEFAULT_BOOTSTRAP + ".")
+  String bootstrapServers;
+
+  @Option(names = "--topic", paramLabel = "NAME", description = "Kafka topic. Precedence: this"
+      + " option, then --workdir's stack.json, then " + Topics.MARKET_DATA + ".")
+  String topic;
+
+  @Option(names = "--workdir", paramLabel = "DIR", description = "Work directory of a running"
+      + " local stack: Kafka bootstrap, topic and exchange URL are read from DIR/stack.json;"
+      + " explicit options win over it.")
+  Path workdir;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where resume points are kept."
+      + " Default: DIR/ingest-state with --workdir, else ~/.marketlake/ingest-state.")
+  Path stateDir;
+
+  @Option(names = "--weight-limit", defaultValue = "" + IngestConfig.DEFAULT_WEIGHT_LIMIT,
+      paramLabel = "N", description = "The exchange's request-weight limit per minute (Binance"
+          + " default ${DEFAULT-VALUE}); requests are paced to stay below it.")
+  int weightLimit;
+
+  @Option(names = "--concurrency", paramLabel = "N",
+      description = "Symbols fetched at once by backfill. Default: up to 4.")
+  Integer concurrency;
+
+  @Option(names = "--max-retries", defaultValue = "" + IngestConfig.DEFAULT_MAX_RETRIES,
+      paramLabel = "N", description = "Retries of one request on 5xx, timeouts and connection"
+          + " errors before the symbol fails. Default: ${DEFAULT-VALUE}.")
+  int maxRetries;
+
+  @Option(names = "--request-timeout", defaultValue = "10s", paramLabel = "DURATION",
+      description = "Read timeout of one request, e.g. 10s. Default: ${DEFAULT-VALUE}.")
+  String requestTimeout;
+
+  @Option(names = "--partitions", defaultValue = "" + IngestConfig.DEFAULT_PARTITIONS,
+      paramLabel = "N", description = "Partitions if the topic is created. Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Option(names = "--replication-factor", defaultValue = "1", paramLabel = "N",
+      description = "Replication factor if the topic is created. Default: ${DEFAULT-VALUE}.")
+  short replicationFactor;
+
+  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Any Kafka producer"
+      + " or admin client property, e.g. security.protocol=SASL_SSL (repeatable; wins over"
+      + " --kafka-config).")
+  List<String> kafkaProperties = new ArrayList<>();
+
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Java properties file of Kafka client settings (e.g. for MSK, Confluent Cloud).")
+  Path kafkaConfig;
+
+  @Option(names = "--debug", description = "Print stack traces of errors.")
+  boolean debug;
+
+  /** Validates every option, reads {@code stack.json} if asked, and builds the config. */
+  IngestConfig toConfig(Duration pollDelay, boolean progress) {
+    if (!SOURCES.contains(source)) {
+      throw new UsageException(IngestErrors.unknownSource(source, SOURCES));
+    }
+    if (!IngestConfig.DEFAULT_SOURCE.equals(source)) {
+      throw new UsageException(IngestErrors.sourceNotImplemented(source));
+    }
+    List<String> symbolList = SymbolList.resolve(symbols, symbolsFile);
+    Map<String, String> kafka = new LinkedHashMap<>();
+    if (kafkaConfig != null) kafka.putAll(KafkaClientProperties.load(kafkaConfig));
+    kafka.putAll(KafkaClientProperties.parsePairs(kafkaProperties));
+    positive("--weight-limit", weightLimit);
+    positive("--partitions", partitions);
+    positive("--replication-factor", replicationFactor);
+    if (concurrency != null) positive("--concurrency", concurrency);
+    if (maxRetries < 0) throw new UsageException(IngestErrors.mustBePositive("--max-retries", maxRetries));
+    Duration timeout = TimeArgs.duration("--request-timeout", requestTimeout);
+
+    StackEndpoints stack = workdir == null ? null : StackEndpoints.read(workdir);
+    if (bootstrapServers != null) kafka.put("bootstrap.servers", bootstrapServers);
+    if (stack != null && stack.kafkaBootstrap() != null) {
+      kafka.putIfAbsent("bootstrap.servers", stack.kafkaBootstrap());
+    }
+    kafka.putIfAbsent("bootstrap.servers", DEFAULT_BOOTSTRAP);
+    String resolvedTopic = topic != null ? topic
+        : stack != null && stack.topic() != null ? stack.topic() : Topics.MARKET_DATA;
+    String url = baseUrl != null ? baseUrl
+        : stack != null && stack.exchangeUrl() != null ? stack.exchangeUrl()
+        : IngestConfig.DEFAULT_BASE_URL;
+    HttpUrl parsedUrl = HttpUrl.parse(url);
+    if (parsedUrl == null) throw new UsageException(IngestErrors.badBaseUrl(url));
+    Path state = stateDir != null ? stateDir
+        : workdir != null ? workdir.resolve("ingest-state")
+        : Path.of(System.getProperty("user.home"), ".marketlake", "ingest-state");
+    return new IngestConfig(source, parsedUrl, symbolList, resolvedTopic, kafka, partitions,
+        replicationFactor, weightLimit,
+        concurrency != null ? concurrency : IngestConfig.defaultConcurrency(symbolList.size()),
+        maxRetries, timeout, pollDelay, state, progress);
+  }
+
+  private static void positive(String option, long value) {
+    if (value < 1) throw new UsageException(IngestErrors.mustBePositive(option, value));
+  }
+}

@@ -1,0 +1,76 @@
+package io.marketlake.ingest;
+
+import java.time.Clock;
+import java.util.Random;
+import okhttp3.OkHttpClient;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * The real collaborators for one run, built from an {@link IngestConfig}: one {@link OkHttpClient},
+ * the source with its weight budget, the topic (created if missing), one idempotent producer and
+ * the resume state. Closing it flushes and closes the producer and releases the HTTP client.
+ */
+final class IngestRuntime implements AutoCloseable {
+  final MarketSource source;
+  final MarketPublisher publisher;
+  final IngestState state;
+  final ActivityLog log;
+  final Clock clock;
+  final Sleeper sleeper;
+  private final OkHttpClient http;
+
+  IngestRuntime(MarketSource source, MarketPublisher publisher, IngestState state, ActivityLog log,
+      Clock clock, Sleeper sleeper, OkHttpClient http) {
+    this.source = source;
+    this.publisher = publisher;
+    this.state = state;
+    this.log = log;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.http = http;
+  }
+
+  /** Connects to the exchange and Kafka as configured; creates the topic if it is missing. */
+  static IngestRuntime open(IngestConfig config, ActivityLog log) throws InterruptedException {
+    Clock clock = Clock.systemUTC();
+    Sleeper sleeper = Sleeper.SYSTEM;
+    if (TopicCreator.ensure(KafkaClientProperties.admin(config.kafkaProperties()), config.topic(),
+        config.partitions(), config.replicationFactor())) {
+      log.info("created topic " + config.topic() + " (" + config.partitions() + " partitions,"
+          + " replication factor " + config.replicationFactor() + ")");
+    }
+    Producer<byte[], byte[]> producer =
+        new KafkaProducer<>(KafkaClientProperties.producer(config.kafkaProperties()));
+    OkHttpClient http = ExchangeHttp.newClient(config.requestTimeout());
+    MarketSource source = source(config, http, clock, sleeper, log);
+    IngestState state = config.stateDir() == null ? IngestState.inMemory()
+        : IngestState.under(config.stateDir(), config.source(), config.topic());
+    return new IngestRuntime(source, new MarketPublisher(producer, config.topic()), state, log,
+        clock, sleeper, http);
+  }
+
+  /** The configured source, talking through {@code http}. */
+  static MarketSource source(IngestConfig config, OkHttpClient http, Clock clock, Sleeper sleeper,
+      ActivityLog log) {
+    IngestStats stats = new IngestStats();
+    WeightBudget budget = WeightBudget.binance(config.weightLimit(), clock, sleeper);
+    RetryPolicy retry = new RetryPolicy(config.maxRetries(), RetryPolicy.defaults().baseDelay(),
+        RetryPolicy.defaults().maxDelay(), new Random());
+    ExchangeHttp exchange = new ExchangeHttp(http, budget, retry, clock, sleeper, stats, log);
+    if (!BinanceSource.NAME.equals(config.source())) {
+      throw new IllegalArgumentException(IngestErrors.sourceNotImplemented(config.source()));
+    }
+    return new BinanceSource(config.baseUrl(), exchange, stats, clock);
+  }
+
+  @Override
+  public void close() {
+    try {
+      publisher.close();
+    } finally {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.marketlake.ingest;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live polling: at each minute boundary of the <em>exchange's</em> clock plus a small delay, asks
+ * every symbol for the candles that closed since the last one it published, and publishes each
+ * (symbol, open_time) once. On start each symbol resumes after its last published minute (from
+ * {@link IngestState}) and fills any gap first; without a mark it starts at the last closed minute.
+ *
+ * <p>Symbols are fetched in parallel; a cycle waits for them only until the next cycle is due, and
+ * a symbol still busy (slow, retrying, or paging through a long gap) is skipped until it finishes,
+ * so one symbol never delays the others. A failed fetch leaves the symbol's cursor in place: the
+ * next cycle asks again, so a failure costs latency, never a minute.
+ */
+public final class Poller {
+  static final long MINUTE_MS = CandleTransfer.MINUTE_MS;
+
+  private final List<String> symbols;
+  private final MarketSource source;
+  private final CandleTransfer transfer;
+  private final MarketPublisher publisher;
+  private final IngestState state;
+  private final ActivityLog log;
+  private final ExchangeClock exchangeClock;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Duration pollDelay;
+  private final int concurrency;
+  private final Map<String, Long> cursors = new ConcurrentHashMap<>();
+  private final AtomicLong failedFetches = new AtomicLong();
+  private volatile boolean stopping;
+  private volatile Thread loopThread;
+
+  Poller(List<String> symbols, MarketSource source, MarketPublisher publisher, IngestState state,
+      ActivityLog log, ExchangeClock exchangeClock, Clock clock, Sleeper sleeper,
+      Duration pollDelay, int concurrency) {
+    this.symbols = List.copyOf(symbols);
+    this.source = source;
+    this.transfer = new CandleTransfer(source, publisher, state);
+    this.publisher = publisher;
+    this.state = state;
+    this.log = log;
+    this.exchangeClock = exchangeClock;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.pollDelay = pollDelay;
+    this.concurrency = concurrency;
+  }
+
+  /**
+   * In-process entry point: polls until {@code maxCycles} cycles ran (0 = no limit) or the
+   * exchange's clock passed {@code until} (null = no limit), then returns. Logs go to stderr.
+   */
+  public static PollResult run(IngestConfig config, long maxCycles, Instant until)
+      throws InterruptedException {
+    ActivityLog log = new ActivityLog(new PrintWriter(System.err, true), Clock.systemUTC());
+    try (IngestRuntime rt = IngestRuntime.open(config, log)) {
+      return create(config, rt).run(maxCycles, until);
+    }
+  }
+
+  static Poller create(IngestConfig config, IngestRuntime rt) {
+    ExchangeClock exchangeClock = new ExchangeClock(rt.source::serverTimeMillis, rt.clock, rt.log);
+    // One thread per symbol: a slow symbol must not hold a thread another symbol is waiting for.
+    return new Poller(config.symbols(), rt.source, rt.publisher, rt.state, rt.log, exchangeClock,
+        rt.clock, rt.sleeper, config.pollDelay(), Math.min(64, config.symbols().size()));
+  }
+
+  /** Asks the loop to finish the running cycle and return; safe from any thread. */
+  void stop() {
+    stopping = true;
+    Thread thread = loopThread;
+    if (thread != null) thread.interrupt(); // wakes the wait between cycles, not the fetches
+  }
+
+  PollResult run(long maxCycles, Instant until) throws InterruptedException {
+    loopThread = Thread.currentThread();
+    long began = clock.millis();
+    IngestStats.Snapshot before = source.stats().snapshot();
+    Map<String, Long> countsBefore = new LinkedHashMap<>();
+    for (String symbol : symbols) countsBefore.put(symbol, source.stats().published(symbol));
+    long untilMs = until == null ? Long.MAX_VALUE : CandleTransfer.ceilMinute(until.toEpochMilli());
+    for (String symbol : symbols) {
+      state.lastPublished(symbol).ifPresent(last -> cursors.put(symbol, last + MINUTE_MS));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency, Backfill.daemon("poll"));
+    Map<String, Future<Integer>> inFlight = new LinkedHashMap<>();
+    long cycles = 0;
+    try {
+      while (!stopping) {
+        long exchangeNow = exchangeClock.now();
+        long closedEnd = Math.min(CandleTransfer.floorMinute(exchangeNow), untilMs);
+        long nextCycle = CandleTransfer.floorMinute(exchangeNow) + MINUTE_MS + pollDelay.toMillis();
+        runCycle(++cycles, closedEnd, inFlight, pool,
+            exchangeClock.localWaitUntil(nextCycle, exchangeNow));
+        if ((maxCycles > 0 && cycles >= maxCycles) || closedEnd >= untilMs) break;
+        awaitExchangeTime(nextCycle);
+      }
+    } catch (InterruptedException e) {
+      if (!stopping) throw e;
+    } finally {
+      Thread.interrupted(); // the stop request is handled; let the drain below block normally
+      pool.shutdown();
+      if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+        log.warn("some symbols were still fetching after 60 s; their last page is not published");
+        pool.shutdownNow();
+      }
+      publisher.flush();
+      loopThread = null;
+    }
+    IngestStats stats = source.stats();
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (String symbol : symbols) {
+      counts.put(symbol, stats.published(symbol) - countsBefore.get(symbol));
+    }
+    IngestStats.Snapshot run = stats.snapshot().since(before);
+    return new PollResult(cycles, counts, failedFetches.get(), run.requests(), run.weight(),
+        run.retries(), run.rateLimited(), run.bans(), run.malformed(),
+        Duration.ofMillis(clock.millis() - began));
+  }
+
+  private void runCycle(long cycle, long closedEnd, Map<String, Future<Integer>> inFlight,
+      ExecutorService pool, Duration maxWait) throws InterruptedException {
+    long startedNanos = System.nanoTime();
+    long retriesBefore = source.stats().retries.get();
+    List<String> busy = new ArrayList<>();
+    Map<String, Future<Integer>> started = new LinkedHashMap<>();
+    for (String symbol : symbols) {
+      Future<Integer> previous = inFlight.get(symbol);
+      if (previous != null && !previous.isDone()) {
+        busy.add(symbol);
+        continue;
+      }
+      cursors.putIfAbsent(symbol, closedEnd - MINUTE_MS);
+      Future<Integer> task = pool.submit(() -> syncSymbol(symbol, closedEnd));
+      inFlight.put(symbol, task);
+      started.put(symbol, task);
+    }
+    long deadline = System.nanoTime() + Math.max(maxWait.toNanos(), 0);
+    int candles = 0;
+    List<String> failed = new ArrayList<>();
+    for (Map.Entry<String, Future<Integer>> entry : started.entrySet()) {
+      try {
+        candles += entry.getValue().get(Math.max(0, deadline - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        busy.add(entry.getKey());
+      } catch (ExecutionException e) {
+        failedFetches.incrementAndGet();
+        failed.add(entry.getKey() + " (" + e.getCause().getMessage() + ")");
+      }
+    }
+    long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
+    log.info(String.format("cycle %d up to %s: %d symbols, %d candles, %d ms, weight %d/%d,"
+            + " retries %d%s%s", cycle, Instant.ofEpochMilli(closedEnd), started.size(), candles,
+        latencyMs, source.budget().usedInWindow(), source.budget().limit(),
+        source.stats().retries.get() - retriesBefore,
+        busy.isEmpty() ? "" : ", still busy: " + String.join(" ", busy),
+        failed.isEmpty() ? "" : ", failed: " + String.join("; ", failed)));
+  }
+
+  /** Publishes the closed candles of {@code symbol} from its cursor up to {@code closedEnd}. */
+  private int syncSymbol(String symbol, long closedEnd)
+      throws IOException, InterruptedException, MarketPublisher.PublishException {
+    int published = 0;
+    long cursor = cursors.get(symbol);
+    while (cursor < closedEnd && !stopping) {
+      CandleTransfer.Page page = transfer.transfer(symbol, cursor, closedEnd);
+      if (page.candles() > 0) {
+        cursor = page.lastOpenTime() + MINUTE_MS;
+        published += page.candles();
+      } else if (page.windowEnd() < closedEnd) {
+        cursor = page.windowEnd(); // a whole old window without candles: an exchange outage
+      } else {
+        break; // the newest minutes are not served yet: ask again next cycle
+      }
+      cursors.put(symbol, cursor);
+    }
+    return published;
+  }
+
+  private void awaitExchangeTime(long target) throws InterruptedException {
+    while (!stopping) {
+      long now = exchangeClock.now();
+      if (now >= target) return;
+      sleeper.sleep(exchangeClock.localWaitUntil(target, now));
+    }
+  }
+}

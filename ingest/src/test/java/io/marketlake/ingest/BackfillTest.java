@@ -1,0 +1,128 @@
+package io.marketlake.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.marketlake.common.MessageCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import mockwebserver3.RecordedRequest;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BackfillTest {
+  static final Instant FROM = Instant.parse("2026-02-01T00:00:00Z");
+  static final Instant TO = Instant.parse("2026-02-03T00:00:00Z"); // 2 days = 2,880 minutes
+
+  FakeTime time;
+  TestExchange exchange;
+  FakeBinance binance;
+  MockProducer<byte[], byte[]> producer;
+  IngestState state;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    time = new FakeTime(Instant.parse("2026-03-01T00:00:00Z"));
+    exchange = new TestExchange(time, 1, Duration.ofSeconds(5));
+    binance = new FakeBinance(time::millis);
+    exchange.server.setDispatcher(binance);
+    producer = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
+    state = IngestState.inMemory();
+  }
+
+  @AfterEach
+  void tearDown() {
+    exchange.close();
+  }
+
+  BackfillResult backfill(List<String> symbols) throws InterruptedException {
+    return new Backfill(exchange.source, new MarketPublisher(producer, "t"), state, exchange.log,
+        ProgressListener.NONE, time, 2).run(symbols, FROM, TO);
+  }
+
+  List<RecordedRequest> requests() throws InterruptedException {
+    List<RecordedRequest> out = new ArrayList<>();
+    for (int i = exchange.server.getRequestCount(); i > 0; i--) {
+      out.add(exchange.server.takeRequest());
+    }
+    return out;
+  }
+
+  @Test
+  void pagesAMultiDayRangeByAThousandMinutes() throws Exception {
+    BackfillResult result = backfill(List.of("BTCUSDT"));
+
+    long from = FROM.toEpochMilli();
+    assertThat(requests()).extracting(r -> FakeBinance.query(r, "startTime", "endTime", "limit"))
+        .containsExactly(
+            List.of("" + from, "" + (from + 1000 * 60_000 - 1), "1000"),
+            List.of("" + (from + 1000 * 60_000), "" + (from + 2000 * 60_000 - 1), "1000"),
+            List.of("" + (from + 2000 * 60_000), "" + (TO.toEpochMilli() - 1), "880"));
+    assertThat(result.candlesPerSymbol()).containsExactly(Map.entry("BTCUSDT", 2880L));
+    assertThat(result.requests()).isEqualTo(3);
+    assertThat(result.usedWeight()).isEqualTo(6);
+    assertThat(result.succeeded()).isTrue();
+    List<Long> openTimes = producer.history().stream()
+        .map(r -> MessageCodec.decode(r.value()).openTime()).toList();
+    assertThat(openTimes).hasSize(2880).doesNotHaveDuplicates().isSorted();
+    assertThat(openTimes.get(0)).isEqualTo(from);
+    assertThat(openTimes.get(2879)).isEqualTo(TO.toEpochMilli() - 60_000);
+    assertThat(state.lastPublished("BTCUSDT")).hasValue(TO.toEpochMilli() - 60_000);
+  }
+
+  @Test
+  void aRejectedSymbolFailsAloneWhileTheOthersComplete() throws Exception {
+    binance.rejected.add("NOPEUSDT");
+
+    BackfillResult result = backfill(List.of("BTCUSDT", "NOPEUSDT", "ETHUSDT"));
+
+    assertThat(result.candlesPerSymbol())
+        .containsEntry("BTCUSDT", 2880L).containsEntry("ETHUSDT", 2880L)
+        .containsEntry("NOPEUSDT", 0L);
+    assertThat(result.failedSymbols()).containsOnlyKeys("NOPEUSDT");
+    assertThat(result.failedSymbols().get("NOPEUSDT")).isEqualTo("GET /api/v3/klines for NOPEUSDT"
+        + " answered HTTP 400: {\"code\":-1121,\"msg\":\"Invalid symbol.\"}");
+    assertThat(result.summary()).contains("NOPEUSDT", "FAILED");
+    Map<String, Long> perKey = producer.history().stream().collect(Collectors.groupingBy(
+        r -> new String(r.key()), Collectors.counting()));
+    assertThat(perKey).containsExactlyInAnyOrderEntriesOf(
+        Map.of("BTCUSDT", 2880L, "ETHUSDT", 2880L));
+  }
+
+  @Test
+  void runningTheSameRangeAgainResumesWhereItStopped() throws Exception {
+    // a first run was cut short (Ctrl-C) after its first page
+    state.backfillReached("BTCUSDT", FROM.toEpochMilli(), TO.toEpochMilli(),
+        FROM.toEpochMilli() + 1000 * 60_000);
+
+    BackfillResult result = backfill(List.of("BTCUSDT"));
+
+    assertThat(requests()).extracting(r -> r.getUrl().queryParameter("startTime"))
+        .containsExactly("" + (FROM.toEpochMilli() + 1000 * 60_000),
+            "" + (FROM.toEpochMilli() + 2000 * 60_000));
+    assertThat(result.candles()).isEqualTo(1880);
+    // and a third run of the same range has nothing left to do
+    int requestsSoFar = exchange.server.getRequestCount();
+    assertThat(backfill(List.of("BTCUSDT")).candles()).isZero();
+    assertThat(exchange.server.getRequestCount()).isEqualTo(requestsSoFar);
+  }
+
+  @Test
+  void stopFinishesTheCurrentPageAndReportsStopped() throws Exception {
+    Backfill backfill = new Backfill(exchange.source, new MarketPublisher(producer, "t"), state,
+        exchange.log, ProgressListener.NONE, time, 1);
+    backfill.stop();
+
+    BackfillResult result = backfill.run(List.of("BTCUSDT"), FROM, TO);
+
+    assertThat(result.stopped()).isTrue();
+    assertThat(result.summary()).startsWith("backfill stopped (run the same command again");
+    assertThat(producer.history()).isEmpty();
+  }
+}

@@ -1,0 +1,68 @@
+package io.marketlake.ingest;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+
+/**
+ * A MockWebServer dispatcher answering like Binance: klines in the real array layout for any
+ * symbol, only candles that have closed by {@code now}, at most {@code limit}; and server time.
+ */
+final class FakeBinance extends Dispatcher {
+  private final LongSupplier now;
+  final Set<String> rejected = ConcurrentHashMap.newKeySet();
+
+  FakeBinance(LongSupplier now) {
+    this.now = now;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    String path = request.getUrl().encodedPath();
+    if (path.equals("/api/v3/time")) {
+      return json("{\"serverTime\":" + now.getAsLong() + "}");
+    }
+    String symbol = request.getUrl().queryParameter("symbol");
+    if (rejected.contains(symbol)) {
+      return new MockResponse.Builder().code(400)
+          .body("{\"code\":-1121,\"msg\":\"Invalid symbol.\"}").build();
+    }
+    long start = Long.parseLong(request.getUrl().queryParameter("startTime"));
+    long end = Long.parseLong(request.getUrl().queryParameter("endTime"));
+    int limit = Integer.parseInt(request.getUrl().queryParameter("limit"));
+    return json(klines(start, end, limit, now.getAsLong()));
+  }
+
+  /** Candles with open time in [start, end] (inclusive, as Binance) that closed by {@code now}. */
+  static String klines(long start, long end, int limit, long now) {
+    StringBuilder out = new StringBuilder("[");
+    long first = -Math.floorDiv(-start, 60_000L) * 60_000L;
+    int n = 0;
+    for (long t = first; t <= end && t + 60_000 <= now && n < limit; t += 60_000, n++) {
+      if (n > 0) out.append(',');
+      out.append(kline(t));
+    }
+    return out.append(']').toString();
+  }
+
+  static String kline(long openTime) {
+    long minute = openTime / 60_000 % 1000;
+    String price = "42" + String.format("%03d", minute) + ".10000000";
+    return "[" + openTime + ",\"" + price + "\",\"" + price + "\",\"" + price + "\",\"" + price
+        + "\",\"1.50000000\"," + (openTime + 59_999) + ",\"63000.15000000\",7,\"0.75000000\","
+        + "\"31500.07500000\",\"0\"]";
+  }
+
+  static MockResponse json(String body) {
+    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+        .addHeader(ExchangeHttp.USED_WEIGHT_HEADER, "2").body(body).build();
+  }
+
+  static List<String> query(RecordedRequest r, String... names) {
+    return java.util.Arrays.stream(names).map(n -> r.getUrl().queryParameter(n)).toList();
+  }
+}

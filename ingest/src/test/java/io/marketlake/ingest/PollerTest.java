@@ -1,0 +1,117 @@
+package io.marketlake.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.marketlake.common.MarketMessage;
+import io.marketlake.common.MessageCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PollerTest {
+  static final Instant START = Instant.parse("2026-02-01T00:10:30Z");
+
+  FakeTime time;
+  TestExchange exchange;
+  FakeBinance binance;
+  MockProducer<byte[], byte[]> producer;
+  IngestState state;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    time = new FakeTime(START);
+    exchange = new TestExchange(time, 1, Duration.ofSeconds(5));
+    binance = new FakeBinance(time::millis);
+    exchange.server.setDispatcher(binance);
+    producer = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
+    state = IngestState.inMemory();
+  }
+
+  @AfterEach
+  void tearDown() {
+    exchange.close();
+  }
+
+  Poller poller(List<String> symbols) {
+    ExchangeClock clock =
+        new ExchangeClock(exchange.source::serverTimeMillis, time, exchange.log);
+    return new Poller(symbols, exchange.source, new MarketPublisher(producer, "t"), state,
+        exchange.log, clock, time, time.sleeper(), Duration.ofSeconds(2), 2);
+  }
+
+  List<Long> openTimes(String symbol) {
+    return producer.history().stream().map(r -> MessageCodec.decode(r.value()))
+        .filter(m -> m.symbol().equals(symbol)).map(MarketMessage::openTime).toList();
+  }
+
+  static long minute(String hhmm) {
+    return Instant.parse("2026-02-01T" + hhmm + ":00Z").toEpochMilli();
+  }
+
+  static List<Long> minutes(String fromHhmm, String toHhmmInclusive) {
+    return LongStream.rangeClosed(minute(fromHhmm) / 60_000, minute(toHhmmInclusive) / 60_000)
+        .map(m -> m * 60_000).boxed().toList();
+  }
+
+  @Test
+  void publishesEachClosedMinuteExactlyOnceAcrossCycles() throws Exception {
+    PollResult result = poller(List.of("BTCUSDT", "ETHUSDT")).run(3, null);
+
+    assertThat(result.cycles()).isEqualTo(3);
+    assertThat(openTimes("BTCUSDT")).containsExactlyElementsOf(minutes("00:09", "00:11"));
+    assertThat(openTimes("ETHUSDT")).containsExactlyElementsOf(minutes("00:09", "00:11"));
+    assertThat(result.candlesPerSymbol()).containsEntry("BTCUSDT", 3L).containsEntry("ETHUSDT", 3L);
+    // cycles fire at the exchange's minute boundary plus the poll delay
+    assertThat(time.instant()).isEqualTo(Instant.parse("2026-02-01T00:12:02Z"));
+    assertThat(exchange.logText.toString().lines().filter(l -> l.contains(" cycle ")))
+        .hasSize(3)
+        .first().asString()
+        .contains("cycle 1 up to 2026-02-01T00:10:00Z: 2 symbols, 2 candles,");
+    assertThat(state.lastPublished("BTCUSDT")).hasValue(minute("00:11"));
+  }
+
+  @Test
+  void resumesAfterTheLastPublishedMinuteAndFillsTheGapFirst() throws Exception {
+    state.published("BTCUSDT", minute("00:00"));
+
+    poller(List.of("BTCUSDT")).run(1, null);
+
+    assertThat(openTimes("BTCUSDT")).containsExactlyElementsOf(minutes("00:01", "00:09"));
+  }
+
+  @Test
+  void aRestartedPollerContinuesWithoutGapOrDuplicate() throws Exception {
+    poller(List.of("BTCUSDT")).run(2, null);
+    time.advance(Duration.ofMinutes(7)); // the poller was down for seven minutes
+
+    poller(List.of("BTCUSDT")).run(2, null);
+
+    assertThat(openTimes("BTCUSDT")).containsExactlyElementsOf(minutes("00:09", "00:18"));
+  }
+
+  @Test
+  void aFailingSymbolDoesNotStopTheOthers() throws Exception {
+    binance.rejected.add("BADUSDT");
+
+    PollResult result = poller(List.of("BADUSDT", "BTCUSDT")).run(2, null);
+
+    assertThat(openTimes("BTCUSDT")).containsExactlyElementsOf(minutes("00:09", "00:10"));
+    assertThat(result.failedFetches()).isEqualTo(2);
+    assertThat(exchange.logText.toString()).contains("failed: BADUSDT (GET /api/v3/klines for"
+        + " BADUSDT answered HTTP 400");
+  }
+
+  @Test
+  void untilStopsOnceEveryEarlierMinuteIsPublished() throws Exception {
+    PollResult result = poller(List.of("BTCUSDT")).run(0, Instant.parse("2026-02-01T00:13:00Z"));
+
+    assertThat(openTimes("BTCUSDT")).containsExactlyElementsOf(minutes("00:09", "00:12"));
+    assertThat(result.summary()).startsWith("poll: 4 cycles, 4 candles");
+  }
+}

@@ -1,0 +1,95 @@
+package io.marketlake.stack;
+
+import io.marketlake.common.Symbols;
+import io.marketlake.common.UsageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code exchange}: runs a {@link SimulatedExchange} in the foreground until the process is
+ * stopped. The local stack starts it this way in its own JVM so that {@code stack up} can return.
+ */
+@Command(name = "exchange", mixinStandardHelpOptions = true,
+    description = "Run the simulated exchange (Binance REST format) on 127.0.0.1.")
+public class ExchangeCommand implements Callable<Integer> {
+
+  @Option(names = "--port", description = "Port on 127.0.0.1; 0 picks a free one (default: 0).")
+  int port;
+
+  @Option(names = "--port-file", description = "Write the bound port to this file once serving.")
+  Path portFile;
+
+  @Option(names = "--speed", defaultValue = "1",
+      description = "Exchange time runs this many times faster than real time (default: 1).")
+  double speed;
+
+  @Option(names = "--start", converter = InstantConverter.class,
+      description = "Exchange time at start-up, UTC, e.g. 2026-02-01 (default: now).")
+  Instant start;
+
+  @Option(names = "--replay", description = "Serve SYMBOL-1m-*.csv dumps from this directory.")
+  Path replay;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the price paths.")
+  long seed;
+
+  @Option(names = "--weight-limit", defaultValue = "6000",
+      description = "Request weight allowed per minute (default: 6000, Binance's).")
+  int weightLimit;
+
+  @Option(names = "--symbols", description = "Symbols the all-symbol ticker lists.")
+  String symbols;
+
+  @Option(names = "--debug", description = "Print stack traces on errors.")
+  boolean debug;
+
+  @Override
+  public Integer call() throws Exception {
+    SimulatedExchange exchange = SimulatedExchange.start(toOptions());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      exchange.close();
+      stopped.countDown();
+    }, "exchange-shutdown"));
+    if (portFile != null) writePort(portFile, exchange.port());
+    System.out.println("Simulated exchange listening on " + exchange.baseUrl());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  ExchangeOptions toOptions() {
+    if (!(speed > 0)) {
+      throw new UsageException("Invalid --speed " + speed + ": expected a positive number, e.g. 60");
+    }
+    if (weightLimit < 1) {
+      throw new UsageException("Invalid --weight-limit " + weightLimit + ": expected >= 1");
+    }
+    if (replay != null && !Files.isDirectory(replay)) {
+      throw new UsageException("Replay directory " + replay + " does not exist (--replay)");
+    }
+    List<String> listed = symbols == null ? ExchangeOptions.DEFAULT_LISTED : Symbols.parse(symbols);
+    return ExchangeOptions.defaults()
+        .withPort(port)
+        .withSeed(seed)
+        .withClock(ExchangeClock.accelerated(start, speed))
+        .withReplayDir(replay)
+        .withWeightLimit(weightLimit)
+        .withListedSymbols(listed);
+  }
+
+  /** Atomically, so the parent never reads a half-written port. */
+  static void writePort(Path file, int port) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, Integer.toString(port));
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

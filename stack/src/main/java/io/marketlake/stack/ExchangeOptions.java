@@ -1,0 +1,68 @@
+package io.marketlake.stack;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link SimulatedExchange} behaves.
+ *
+ * @param port TCP port on 127.0.0.1; 0 picks a free one
+ * @param seed seed of the price paths: same seed, same candles
+ * @param clock the exchange's now; only candles closed before it are served
+ * @param replayDir a directory of {@code SYMBOL-1m-*.csv} dumps to serve instead of seeded paths for
+ *     those symbols, or null
+ * @param weightLimit request weight allowed per real minute (Binance: 6000)
+ * @param listedSymbols what {@code /api/v3/ticker/24hr} without a symbol reports (replayed symbols
+ *     are added to these)
+ */
+public record ExchangeOptions(
+    int port,
+    long seed,
+    ExchangeClock clock,
+    Path replayDir,
+    int weightLimit,
+    List<String> listedSymbols) {
+
+  public static final int DEFAULT_WEIGHT_LIMIT = 6000;
+  public static final long DEFAULT_SEED = 42L;
+  public static final List<String> DEFAULT_LISTED =
+      List.of("BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT");
+
+  public ExchangeOptions {
+    Objects.requireNonNull(clock, "clock");
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+    if (weightLimit < 1) throw new IllegalArgumentException("weightLimit must be >= 1");
+    listedSymbols = List.copyOf(listedSymbols);
+  }
+
+  /** Port 0, seed {@value #DEFAULT_SEED}, the real clock, no replay, Binance's 6000 weight. */
+  public static ExchangeOptions defaults() {
+    return new ExchangeOptions(0, DEFAULT_SEED, ExchangeClock.system(), null,
+        DEFAULT_WEIGHT_LIMIT, DEFAULT_LISTED);
+  }
+
+  public ExchangeOptions withPort(int port) {
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+  }
+
+  public ExchangeOptions withSeed(long seed) {
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+  }
+
+  public ExchangeOptions withClock(ExchangeClock clock) {
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+  }
+
+  public ExchangeOptions withReplayDir(Path replayDir) {
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+  }
+
+  public ExchangeOptions withWeightLimit(int weightLimit) {
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+  }
+
+  public ExchangeOptions withListedSymbols(List<String> listedSymbols) {
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+  }
+}
