@@ -52,8 +52,9 @@ public final class GoldJob {
     Dataset<Row> features = Features.compute(candles, config.horizonMinutes());
     features.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
         .save(config.lakehouse().goldFeatures());
-    long featureRows = spark.read().format("delta").load(config.lakehouse().goldFeatures())
-        .count();
+    Row commit = DeltaTable.forPath(spark, config.lakehouse().goldFeatures()).history(1).first();
+    long featureRows = Long.parseLong(commit.<String, String>getJavaMap(
+        commit.fieldIndex("operationMetrics")).getOrDefault("numOutputRows", "0"));
     return new GoldResult(changesRead, Map.copyOf(windowsMerged), featureRows,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
@@ -91,21 +92,31 @@ public final class GoldJob {
           .count(org.apache.spark.sql.functions.lit(1))).first();
       if (range.getLong(2) == 0) return;
       changesRead += range.getLong(2);
-      Dataset<Row> silverNow = spark.read().format("delta").load(silver);
+      Timestamp from = floor(range.getTimestamp(0), RollupWindow.ONE_DAY);
+      Timestamp until = new Timestamp(floor(range.getTimestamp(1), RollupWindow.ONE_DAY)
+          .getTime() + RollupWindow.ONE_DAY.seconds() * 1000);
+      // Every touched 5m or 1h window lies in a touched day: read silver once, for those days,
+      // and derive all three rollups from that one checkpointed slice.
+      Dataset<Row> touchedDays = Rollups.touchedWindows(changed, RollupWindow.ONE_DAY);
+      Dataset<Row> affected = Rollups.candlesIn(spark.read().format("delta").load(silver),
+          touchedDays, RollupWindow.ONE_DAY, from, until).localCheckpoint(true);
       for (RollupWindow w : RollupWindow.values()) {
         Dataset<Row> touched = Rollups.touchedWindows(changed, w);
-        Timestamp from = floor(range.getTimestamp(0), w);
-        Timestamp until = new Timestamp(floor(range.getTimestamp(1), w).getTime()
-            + w.seconds() * 1000);
         Dataset<Row> recomputed =
-            Rollups.rollup(Rollups.candlesIn(silverNow, touched, w, from, until), w);
-        DeltaTable.forPath(spark, config.lakehouse().goldCandles(w.label())).as("t")
+            Rollups.rollup(Rollups.candlesIn(affected, touched, w, from, until), w);
+        DeltaTable table = DeltaTable.forPath(spark, config.lakehouse().goldCandles(w.label()));
+        table.as("t")
             .merge(recomputed.as("s"),
                 "t.symbol = s.symbol AND t.window_start = s.window_start")
             .whenMatched().updateAll()
             .whenNotMatched().insertAll()
             .execute();
-        windowsMerged.merge(w, touched.count(), Long::sum);
+        // Counted from the MERGE's own commit rather than by another pass over the data.
+        Row commit = table.history(1).first();
+        scala.collection.Map<String, String> metrics =
+            commit.getMap(commit.fieldIndex("operationMetrics"));
+        windowsMerged.merge(w, Long.parseLong(metrics.getOrElse("numSourceRows", () -> "0")),
+            Long::sum);
       }
     } finally {
       changed.unpersist();

@@ -17,7 +17,7 @@ import org.apache.spark.sql.Row;
  * predicting the training set's majority class, and predicting that the last {@code horizon}
  * minutes' move continues.
  */
-record ModelEvaluation(long rows, double auc, double accuracy, double balancedAccuracy,
+public record ModelEvaluation(long rows, double auc, double accuracy, double balancedAccuracy,
     double majorityAccuracy, double lastMoveAccuracy, double upFraction) {
 
   /**

@@ -24,7 +24,7 @@ public final class TrainCommand implements Callable<Integer> {
       description = "L2 regularisation of the logistic regression (default: ${DEFAULT-VALUE}).")
   double regParam;
 
-  @Option(names = "--max-iter", defaultValue = "50",
+  @Option(names = "--max-iter", defaultValue = "25",
       description = "Optimiser iterations (default: ${DEFAULT-VALUE}).")
   int maxIter;
 

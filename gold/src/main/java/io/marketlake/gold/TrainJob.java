@@ -38,6 +38,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class TrainJob {
   static final String ALGORITHM = "logistic_regression";
+  public static final String ALGORITHM_LABEL = "logistic regression on " + Features.COLUMNS.size() + " features";
 
   static final StructType MODEL_RUNS = new StructType()
       .add("model_version", DataTypes.IntegerType)

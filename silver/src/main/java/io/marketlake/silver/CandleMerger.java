@@ -48,20 +48,33 @@ final class CandleMerger {
                 SilverTables.CANDLES.fieldNames().length));
   }
 
-  /** MERGEs deduplicated silver rows into the table at {@code path}. */
-  static void merge(SparkSession spark, String path, Dataset<Row> silverRows) {
-    List<String> days = silverRows.select(col("open_date").cast("string")).distinct()
-        .collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
-    if (days.isEmpty()) return;
-    // The partition filter lets Delta skip every day the batch does not touch.
+  /**
+   * MERGEs deduplicated silver rows into the table at {@code path}.
+   *
+   * @param days the {@code open_date}s present in the rows (ISO dates): only those partitions
+   *     of the table are read
+   */
+  static MergeCounts merge(SparkSession spark, String path, Dataset<Row> silverRows,
+      List<String> days) {
+    if (days.isEmpty()) return new MergeCounts(0, 0);
     String dayFilter = days.stream().map(d -> "DATE'" + d + "'")
         .collect(Collectors.joining(", ", "t.open_date IN (", ")"));
-    DeltaTable.forPath(spark, path).as("t")
+    DeltaTable table = DeltaTable.forPath(spark, path);
+    table.as("t")
         .merge(silverRows.as("s"),
             dayFilter + " AND t.symbol = s.symbol AND t.interval = s.interval"
                 + " AND t.open_time = s.open_time")
         .whenMatched(NEWER).updateAll()
         .whenNotMatched().insertAll()
         .execute();
+    // The MERGE's own commit says what it did: no second pass over the data to count it.
+    Row commit = table.history(1).first();
+    scala.collection.Map<String, String> metrics =
+        commit.getMap(commit.fieldIndex("operationMetrics"));
+    return new MergeCounts(Long.parseLong(metrics.getOrElse("numTargetRowsInserted", () -> "0")),
+        Long.parseLong(metrics.getOrElse("numTargetRowsUpdated", () -> "0")));
   }
+
+  /** Rows a MERGE inserted and updated. */
+  record MergeCounts(long inserted, long updated) {}
 }

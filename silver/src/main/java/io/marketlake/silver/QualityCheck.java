@@ -3,6 +3,7 @@ package io.marketlake.silver;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.exists;
@@ -84,25 +85,40 @@ final class QualityCheck {
     }
   }
 
-  /** One row per rule: rows evaluated, passed and failed (on the output of {@link #evaluate}). */
-  List<RuleCount> countFailures(Dataset<Row> evaluated) {
+  /**
+   * Counts over the output of {@link #evaluate} (with an {@code other_kind} column), in one pass:
+   * rows, other kinds, quarantined, dropped, failures per rule (candidates only), and the days
+   * of the rows that go on to silver.
+   */
+  BatchCounts countBatch(Dataset<Row> evaluated) {
     List<QualityRule> all = allRules();
+    Column candidate = not(col("other_kind"));
+    Column accepted = candidate.and(not(col("quarantined"))).and(not(col("dropped")));
     List<Column> aggregates = new ArrayList<>();
-    aggregates.add(count(lit(1)));
+    aggregates.add(sum(when(col("other_kind"), 1).otherwise(0)));
+    aggregates.add(sum(when(candidate.and(col("quarantined")), 1).otherwise(0)));
+    aggregates.add(sum(when(candidate.and(col("dropped")), 1).otherwise(0)));
+    aggregates.add(collect_set(when(accepted, expr("cast(to_date(open_time) AS STRING)"))));
     for (QualityRule rule : all) {
-      aggregates.add(coalesce(sum(when(array_contains(col("failed_rules"), rule.name()), 1)
-          .otherwise(0)), lit(0L)));
+      aggregates.add(sum(when(candidate.and(array_contains(col("failed_rules"), rule.name())), 1)
+          .otherwise(0)));
     }
-    Row totals = evaluated.agg(aggregates.get(0),
-        aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
-    long evaluatedRows = totals.getLong(0);
+    Row totals = evaluated.agg(count(lit(1)), aggregates.toArray(Column[]::new)).first();
+    long rows = totals.getLong(0);
+    long others = totals.isNullAt(1) ? 0 : totals.getLong(1);
     List<RuleCount> counts = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
-      long failed = ((Number) totals.get(i + 1)).longValue();
-      counts.add(new RuleCount(all.get(i), evaluatedRows, failed));
+      long failed = totals.isNullAt(5 + i) ? 0 : totals.getLong(5 + i);
+      counts.add(new RuleCount(all.get(i), rows - others, failed));
     }
-    return counts;
+    List<String> days = totals.<String>getList(4).stream().sorted().toList();
+    return new BatchCounts(rows, others, totals.isNullAt(2) ? 0 : totals.getLong(2),
+        totals.isNullAt(3) ? 0 : totals.getLong(3), days, counts);
   }
+
+  /** What {@link #countBatch} found. */
+  record BatchCounts(long rows, long otherKinds, long quarantined, long dropped,
+      List<String> acceptedDays, List<RuleCount> rules) {}
 
   List<QualityRule> rulesWith(QualityRule.Action action) {
     return allRules().stream().filter(r -> r.action() == action).toList();

@@ -40,9 +40,10 @@ public final class SilverCommand implements Callable<Integer> {
     SparkSession spark = LakehouseSpark.getOrCreate("marketlake-silver", config.master(),
         config.s3());
     SilverJob.SilverResult r = new SilverJob(config).run(spark);
-    System.out.printf("silver: %d bronze rows read, %d candles merged, %d quarantined,"
-            + " %d dropped, %d warnings, %d other kinds skipped, %d batches (%.1f s)%n",
-        r.bronzeRowsRead(), r.candlesMerged(), r.quarantined(), r.dropped(), r.warnings(),
+    System.out.printf("silver: %d bronze rows read; candles %d inserted, %d updated;"
+            + " %d quarantined, %d dropped, %d warnings, %d other kinds skipped; %d batches"
+            + " (%.1f s)%n",
+        r.bronzeRowsRead(), r.candlesInserted(), r.candlesUpdated(), r.quarantined(), r.dropped(), r.warnings(),
         r.otherKinds(), r.batches(), r.millis() / 1000.0);
     return Cli.OK;
   }

@@ -1,5 +1,6 @@
 package io.marketlake.silver;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
@@ -13,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -21,7 +23,6 @@ import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Bronze → silver candles, incrementally: a Delta streaming read of bronze (its checkpoint records
@@ -41,7 +42,8 @@ public final class SilverJob {
   private final AtomicLong quarantined = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong warned = new AtomicLong();
-  private final AtomicLong merged = new AtomicLong();
+  private final AtomicLong inserted = new AtomicLong();
+  private final AtomicLong updated = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
 
   public SilverJob(SilverConfig config) {
@@ -81,7 +83,8 @@ public final class SilverJob {
       if (cause != null) throw (QualityFailure) cause;
       throw e;
     }
-    return new SilverResult(bronzeRows.get(), merged.get(), quarantined.get(), dropped.get(),
+    return new SilverResult(bronzeRows.get(), inserted.get(), updated.get(), quarantined.get(),
+        dropped.get(),
         warned.get(), otherKinds.get(), batches.get(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
@@ -93,24 +96,24 @@ public final class SilverJob {
     // the checkpoint to reprocess bronze never collides with the old batch ids.
     String appId = "marketlake-silver-" + spark.sparkContext().getLocalProperty(
         "sql.streaming.queryId");
-    Dataset<Row> parsed = CandleParser.parse(bronzeBatch);
     // Snapshots and other kinds are not candles: they stay in bronze and are counted.
-    org.apache.spark.sql.Column isOtherKind = org.apache.spark.sql.functions.coalesce(
+    Column isOtherKind = coalesce(
         col("_json_object").and(col("kind").notEqual("candle")), lit(false));
-    Dataset<Row> otherKind = parsed.filter(isOtherKind);
-    Dataset<Row> evaluated = quality.evaluate(parsed.filter(not(isOtherKind)))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // Checkpointed, not just cached: the MERGE re-plans its source, which bypasses a cache and
+    // would parse and check every row a second time.
+    Dataset<Row> evaluated = quality.evaluate(CandleParser.parse(bronzeBatch))
+        .withColumn("other_kind", isOtherKind)
+        .localCheckpoint(true);
     try {
-      long rows = evaluated.count();
-      long others = otherKind.count();
-      List<QualityCheck.RuleCount> counts = quality.countFailures(evaluated);
-      appendMetrics(spark, counts, batchId, appId);
-      failOnFailRules(evaluated, counts);
+      Dataset<Row> candidates = evaluated.filter(not(col("other_kind")));
+      // Every count this batch needs, in one pass over the cached rows.
+      QualityCheck.BatchCounts counts = quality.countBatch(evaluated);
+      appendMetrics(spark, counts.rules(), batchId, appId);
+      failOnFailRules(candidates, counts.rules());
 
-      Dataset<Row> refused = evaluated.filter(col("quarantined"));
-      long quarantinedRows = refused.count();
-      if (quarantinedRows > 0) {
-        refused.select(col("failed_rules"), col("symbol"), col("open_time"), col("value"),
+      if (counts.quarantined() > 0) {
+        candidates.filter(col("quarantined"))
+            .select(col("failed_rules"), col("symbol"), col("open_time"), col("value"),
                 col("key"), col("kafka_topic"), col("kafka_partition"), col("kafka_offset"),
                 col("ingest_time"), lit(runId).as("run_id"), lit(batchId).as("batch_id"),
                 current_timestamp().as("quarantined_at"))
@@ -118,20 +121,22 @@ public final class SilverJob {
             .option("txnAppId", appId + "-quarantine").option("txnVersion", batchId)
             .save(config.lakehouse().silverQuarantine());
       }
-      Dataset<Row> accepted = evaluated.filter(not(col("quarantined")).and(not(col("dropped"))));
-      Dataset<Row> silverRows =
-          CandleMerger.toSilverRows(CandleMerger.latestPerCandle(accepted));
-      long candles = silverRows.count();
-      CandleMerger.merge(spark, config.lakehouse().silverCandles1m(), silverRows);
+      Dataset<Row> accepted =
+          candidates.filter(not(col("quarantined")).and(not(col("dropped"))));
+      CandleMerger.MergeCounts merge = CandleMerger.merge(spark,
+          config.lakehouse().silverCandles1m(),
+          CandleMerger.toSilverRows(CandleMerger.latestPerCandle(accepted)),
+          counts.acceptedDays());
 
-      bronzeRows.addAndGet(rows + others);
-      otherKinds.addAndGet(others);
-      quarantined.addAndGet(quarantinedRows);
-      dropped.addAndGet(evaluated.filter(col("dropped")).count());
-      warned.addAndGet(counts.stream()
+      bronzeRows.addAndGet(counts.rows());
+      otherKinds.addAndGet(counts.otherKinds());
+      quarantined.addAndGet(counts.quarantined());
+      dropped.addAndGet(counts.dropped());
+      warned.addAndGet(counts.rules().stream()
           .filter(c -> c.rule().action() == QualityRule.Action.WARN)
           .mapToLong(QualityCheck.RuleCount::failed).sum());
-      merged.addAndGet(candles);
+      inserted.addAndGet(merge.inserted());
+      updated.addAndGet(merge.updated());
       batches.incrementAndGet();
     } finally {
       evaluated.unpersist();
@@ -174,6 +179,7 @@ public final class SilverJob {
   }
 
   /** What one run did. */
-  public record SilverResult(long bronzeRowsRead, long candlesMerged, long quarantined,
+  public record SilverResult(long bronzeRowsRead, long candlesInserted, long candlesUpdated,
+      long quarantined,
       long dropped, long warnings, long otherKinds, long batches, long millis) {}
 }

@@ -37,7 +37,8 @@ class SilverJobTest {
     SilverJob.SilverResult first = new SilverJob(config(lakehouse)).run(spark);
 
     assertThat(first.bronzeRowsRead()).isEqualTo(5);
-    assertThat(first.candlesMerged()).isEqualTo(2);
+    assertThat(first.candlesInserted()).isEqualTo(2);
+    assertThat(first.candlesUpdated()).isZero();
     assertThat(first.quarantined()).isEqualTo(1);
     assertThat(first.otherKinds()).isEqualTo(1);
     assertThat(silver(lakehouse)).containsExactly("LINKUSDT@1=10.5", "LINKUSDT@2=10.6");
@@ -58,7 +59,9 @@ class SilverJobTest {
     appendBronze(lakehouse, new BronzeFixture().offsetsFrom(10)
         .add(candle("LINKUSDT", 1, "10.9"), at("2026-02-03T00:00:00Z"))
         .add(candle("LINKUSDT", 1, "11.0"), at("2026-02-03T00:00:00Z")));
-    new SilverJob(config(lakehouse)).run(spark);
+    SilverJob.SilverResult correction = new SilverJob(config(lakehouse)).run(spark);
+    assertThat(correction.candlesUpdated()).isEqualTo(1);
+    assertThat(correction.candlesInserted()).isZero();
     assertThat(silver(lakehouse)).containsExactly("LINKUSDT@1=11", "LINKUSDT@2=10.6");
 
     // Reprocess all of bronze from scratch: the table content stays identical.
@@ -66,6 +69,7 @@ class SilverJobTest {
     deleteRecursively(Path.of(java.net.URI.create(config(lakehouse).checkpoint())));
     SilverJob.SilverResult replay = new SilverJob(config(lakehouse)).run(spark);
     assertThat(replay.bronzeRowsRead()).isEqualTo(7);
+    assertThat(replay.candlesInserted() + replay.candlesUpdated()).isZero();
     assertThat(silverRows(lakehouse)).isEqualTo(before);
   }
 

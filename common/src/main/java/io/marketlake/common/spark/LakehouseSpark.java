@@ -29,6 +29,10 @@ public final class LakehouseSpark {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.ui.enabled", "false");
       conf.setIfMissing("spark.sql.shuffle.partitions", "4");
+      // Delta rebuilds table state with 50 partitions by default: tiny tasks that dominate
+      // every small table's load time on a laptop.
+      conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "4");
+      conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     }
     deltaConf().forEach(conf::setIfMissing);
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();

@@ -1,0 +1,81 @@
+package io.marketlake.gold;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+
+import io.delta.tables.DeltaTable;
+import io.marketlake.common.Cli;
+import io.marketlake.common.Lakehouse;
+import io.marketlake.common.LakehouseOptions;
+import io.marketlake.common.UsageException;
+import io.marketlake.common.spark.LakehouseSpark;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code predictions}: the latest prediction per symbol, with the model's measured test AUC. */
+@Command(name = "predictions", mixinStandardHelpOptions = true,
+    description = "Print the latest predicted direction per symbol from the newest model, with"
+        + " that model's walk-forward test AUC and baselines beside it.")
+public final class PredictionsCommand implements Callable<Integer> {
+  @Mixin LakehouseOptions lakehouse = new LakehouseOptions();
+
+  /** One symbol's latest prediction, with its model's test metrics. */
+  public record LatestPrediction(String symbol, java.sql.Timestamp asOf, int horizonMinutes,
+      double probabilityUp, String direction, int modelVersion, double testAuc,
+      double testAccuracy, double baselineMajorityAccuracy) {}
+
+  /** The newest model's latest prediction per symbol. */
+  public static List<LatestPrediction> latest(SparkSession spark, Lakehouse lakehouse) {
+    String predictions = lakehouse.goldPredictions();
+    if (!DeltaTable.isDeltaTable(spark, predictions)) {
+      throw new UsageException("No predictions at " + predictions + ": run train first");
+    }
+    Row newest = spark.read().format("delta").load(lakehouse.goldModelRuns())
+        .orderBy(col("model_version").desc()).first();
+    int version = newest.getAs("model_version");
+    return spark.read().format("delta").load(predictions)
+        .filter(col("model_version").equalTo(version))
+        .withColumn("_latest", max("as_of").over(Window.partitionBy("symbol")))
+        .filter(col("as_of").equalTo(col("_latest")))
+        .orderBy("symbol")
+        .collectAsList().stream()
+        .map(r -> new LatestPrediction(r.getAs("symbol"), r.getAs("as_of"),
+            r.<Integer>getAs("horizon_minutes"), r.<Double>getAs("probability_up"),
+            r.getAs("direction"), version, newest.<Double>getAs("test_auc"),
+            newest.<Double>getAs("test_accuracy"),
+            newest.<Double>getAs("baseline_majority_accuracy")))
+        .toList();
+  }
+
+  public static void print(List<LatestPrediction> rows, PrintStream out) {
+    out.printf("%-12s %-20s %8s %9s %9s %6s %9s%n", "symbol", "as of (UTC)", "horizon",
+        "direction", "P(up)", "model", "test AUC");
+    for (LatestPrediction p : rows) {
+      out.printf(Locale.ROOT, "%-12s %-20s %7dm %9s %9.3f %6s %9.3f%n", p.symbol(),
+          p.asOf().toInstant().toString().replace("T", " ").replace("Z", ""),
+          p.horizonMinutes(), p.direction(), p.probabilityUp(), "v" + p.modelVersion(),
+          p.testAuc());
+    }
+  }
+
+  @Override
+  public Integer call() {
+    Lakehouse location = lakehouse.lakehouse();
+    SparkSession spark = LakehouseSpark.getOrCreate("marketlake-predictions", lakehouse.master(),
+        lakehouse.s3());
+    LakehouseSpark.configure(spark, lakehouse.s3());
+    print(latest(spark, location), System.out);
+    return Cli.OK;
+  }
+
+  public static void main(String[] args) {
+    System.exit(Cli.run(new PredictionsCommand(), args));
+  }
+}

@@ -1,0 +1,122 @@
+package io.marketlake.launcher;
+
+import io.marketlake.bronze.BronzeConfig;
+import io.marketlake.bronze.BronzeJob;
+import io.marketlake.common.Lakehouse;
+import io.marketlake.common.StackEndpoints;
+import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.gold.GoldConfig;
+import io.marketlake.gold.GoldJob;
+import io.marketlake.gold.PredictionsCommand;
+import io.marketlake.gold.PredictionsCommand.LatestPrediction;
+import io.marketlake.gold.TrainConfig;
+import io.marketlake.gold.TrainJob;
+import io.marketlake.ingest.Backfill;
+import io.marketlake.ingest.BackfillResult;
+import io.marketlake.ingest.IngestConfig;
+import io.marketlake.silver.QualityRules;
+import io.marketlake.silver.SilverConfig;
+import io.marketlake.silver.SilverJob;
+import io.marketlake.stack.EmbeddedStack;
+import io.marketlake.stack.StackOptions;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The whole pipeline on the local stack, in one JVM: stack up, backfill, bronze, silver, gold,
+ * train, then a summary. The Spark session is shared by the layers (one start-up instead of
+ * four); each layer still runs exactly the job its own command runs.
+ */
+public final class Demo {
+  private final DemoConfig config;
+  private final PrintStream out;
+  private static final int STAGES = 7;
+  private final Map<String, Duration> stageTimes = new LinkedHashMap<>();
+
+  public Demo(DemoConfig config, PrintStream out) {
+    this.config = config;
+    this.out = out;
+  }
+
+  /** What the demo did: per-stage times, table sizes, the model and its latest predictions. */
+  public record DemoResult(Map<String, Duration> stageTimes, Map<String, Long> tableRows,
+      BackfillResult backfill, TrainJob.TrainResult model, List<LatestPrediction> predictions,
+      StackEndpoints endpoints) {}
+
+  /** Starts a stack in the work directory, runs the pipeline on it, and stops it (unless kept). */
+  public DemoResult run() throws Exception {
+    EmbeddedStack stack = stage(1, STAGES, "stack",
+        "Starting the local stack (Kafka, S3, exchange)",
+        () -> EmbeddedStack.start(StackOptions.defaults(config.workdir())
+            .withSeed(config.seed()).withDetached(config.keepRunning())));
+    try {
+      return runOn(stack);
+    } finally {
+      if (!config.keepRunning()) stack.close();
+    }
+  }
+
+  /** Runs the pipeline on a stack that is already up. */
+  public DemoResult runOn(EmbeddedStack stack) throws Exception {
+    StackEndpoints endpoints = stack.endpoints();
+    Lakehouse lakehouse = endpoints.lakehouseLocation();
+    Instant to = config.lastDay().atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant from = to.minus(Duration.ofDays(config.days()));
+    BackfillResult backfill = stage(2, STAGES, "ingest", String.format("Backfilling %d days x %d symbols"
+        + " of 1m candles from the simulated exchange into Kafka", config.days(),
+        config.symbols().size()), () -> Backfill.run(
+            IngestConfig.of(endpoints.exchangeUrl(), config.symbols(),
+                    endpoints.kafkaBootstrap())
+                .withTopic(endpoints.topic())
+                .withStateDir(config.workdir().resolve("ingest-state"))
+                .withProgress(config.progress()),
+            from, to));
+    if (!backfill.succeeded()) {
+      throw new IllegalStateException("Backfill failed: " + backfill.failedSymbols());
+    }
+    SparkSession spark = LakehouseSpark.getOrCreate("marketlake-demo", "local[2]",
+        endpoints.s3());
+    spark.sparkContext().setLogLevel("WARN");
+    stage(3, STAGES, "bronze", "bronze: Kafka -> Delta (exactly once)", () -> new BronzeJob(
+        new BronzeConfig(endpoints.kafkaBootstrap(), endpoints.topic(), lakehouse,
+            endpoints.s3(), "local[2]", "earliest", null, true, null, Map.of())).run(spark));
+    stage(4, STAGES, "silver", "silver: parse, quality rules, dedup, MERGE", () -> new SilverJob(
+        new SilverConfig(lakehouse, endpoints.s3(), "local[2]", QualityRules.defaults(),
+            null)).run(spark));
+    stage(5, STAGES, "gold", "gold: 5m/1h/1d rollups, daily change, features",
+        () -> new GoldJob(new GoldConfig(lakehouse, endpoints.s3(), "local[2]", config.horizonMinutes()))
+        .run(spark));
+    TrainJob.TrainResult model = stage(6, STAGES, "train",
+        "train: price-trend model, walk-forward evaluation, predictions",
+        () -> new TrainJob(new TrainConfig(lakehouse, endpoints.s3(), "local[2]",
+            config.folds(), 0.01, 25, 60)).run(spark));
+    Map<String, Long> tableRows = stage(7, STAGES, "count", "Counting rows",
+        () -> TableSizes.count(spark, lakehouse));
+    List<LatestPrediction> predictions = PredictionsCommand.latest(spark, lakehouse);
+    return new DemoResult(java.util.Collections.unmodifiableMap(stageTimes), tableRows,
+        backfill, model, predictions, endpoints);
+  }
+
+  /** A unit of work whose wall time is reported. */
+  interface Stage<T> {
+    T run() throws Exception;
+  }
+
+  private <T> T stage(int number, int of, String name, String title, Stage<T> work)
+      throws Exception {
+    out.printf("[%d/%d] %s ...%n", number, of, title);
+    out.flush();
+    long started = System.nanoTime();
+    T result = work.run();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    stageTimes.put(name, took);
+    out.printf("      done in %.1f s%n", took.toMillis() / 1000.0);
+    return result;
+  }
+}
