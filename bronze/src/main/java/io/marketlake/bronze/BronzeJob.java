@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.to_date;
 
+import io.marketlake.common.Reachability;
 import io.marketlake.common.spark.LakehouseSpark;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,6 +62,7 @@ public final class BronzeJob {
 
   /** Runs the query: until the topic is drained (available-now) or forever (interval trigger). */
   public BronzeResult run(SparkSession spark) throws TimeoutException, StreamingQueryException {
+    Reachability.requireKafka(config.bootstrapServers(), "--bootstrap-servers");
     LakehouseSpark.configure(spark, config.s3());
     long started = System.nanoTime();
     StreamingQuery query = start(spark);

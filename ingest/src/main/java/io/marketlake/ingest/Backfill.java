@@ -48,7 +48,7 @@ public final class Backfill {
       throws InterruptedException {
     ActivityLog log = new ActivityLog(new PrintWriter(System.err, true), Clock.systemUTC());
     try (IngestRuntime runtime = IngestRuntime.open(config, log)) {
-      return new Backfill(runtime.source, runtime.publisher, runtime.state, log,
+      return new Backfill(runtime.candleSource(), runtime.publisher, runtime.state, log,
           ProgressListener.NONE, runtime.clock, config.concurrency())
           .run(config.symbols(), from, to);
     }

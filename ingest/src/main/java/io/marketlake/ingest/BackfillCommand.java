@@ -42,13 +42,22 @@ public final class BackfillCommand implements Callable<Integer> {
     if (!start.isBefore(end)) throw new UsageException(IngestErrors.emptyRange(from, to));
     IngestConfig config = options.toConfig(IngestConfig.DEFAULT_POLL_DELAY,
         !noProgress && System.console() != null);
+    if (config.source().equals(CoinGeckoSource.NAME)) {
+      throw new UsageException(IngestErrors.noHistory(config.source()));
+    }
+    Instant oldest = Instant.now().minus(YahooSource.HISTORY);
+    if (config.source().equals(YahooSource.NAME) && start.isBefore(oldest)) {
+      throw new UsageException(IngestErrors.yahooTooOld(from, oldest.truncatedTo(
+          java.time.temporal.ChronoUnit.MINUTES)));
+    }
     ActivityLog log = new ActivityLog(spec.commandLine().getErr(), Clock.systemUTC());
     BackfillResult result;
     try (ShutdownSignal signal = ShutdownSignal.install();
         IngestRuntime rt = IngestRuntime.open(config, log)) {
       ProgressListener progress =
           config.progress() ? ProgressListener.console(System.err) : ProgressListener.NONE;
-      Backfill backfill = new Backfill(rt.source, rt.publisher, rt.state, log, progress, rt.clock,
+      Backfill backfill = new Backfill(rt.candleSource(), rt.publisher, rt.state, log, progress,
+          rt.clock,
           config.concurrency());
       signal.onStop(backfill::stop);
       log.info("backfill " + start + " .. " + end + " of " + String.join(",", config.symbols())

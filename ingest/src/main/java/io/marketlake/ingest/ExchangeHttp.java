@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -24,10 +25,13 @@ final class ExchangeHttp {
   static final Duration DEFAULT_429_PAUSE = Duration.ofSeconds(60);
   static final Duration DEFAULT_BAN = Duration.ofMinutes(2);
 
-  /** Turns a 2xx body into a value, or says why it cannot. */
+  /**
+   * Turns a 2xx body into a value, or says why it cannot: malformed (fetched again) or an error the
+   * exchange reported inside a 2xx body (final).
+   */
   @FunctionalInterface
   interface BodyParser<T> {
-    T parse(String body) throws MalformedPayloadException;
+    T parse(String body) throws MalformedPayloadException, ExchangeRejectedException;
   }
 
   private final OkHttpClient client;
@@ -57,7 +61,10 @@ final class ExchangeHttp {
         .connectTimeout(Math.min(timeout.toMillis(), 5_000), TimeUnit.MILLISECONDS)
         .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .callTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)
-        .retryOnConnectionFailure(false) // our RetryPolicy decides, and counts
+        // Only for a pooled connection the server closed while idle (poll cycles and paced
+        // backfills wait up to a minute between requests): OkHttp re-sends on a fresh one.
+        // Timeouts, resets and bad answers are the RetryPolicy's, which counts them.
+        .retryOnConnectionFailure(true)
         .build();
   }
 
@@ -68,6 +75,15 @@ final class ExchangeHttp {
   /** Name of what is being fetched ({@code what}) appears in errors and log lines. */
   <T> T get(HttpUrl url, int weight, String what, BodyParser<T> parser)
       throws IOException, InterruptedException {
+    return get(url, Map.of(), weight, what, parser);
+  }
+
+  /** As {@link #get(HttpUrl, int, String, BodyParser)}, with request headers (API keys...). */
+  <T> T get(HttpUrl url, Map<String, String> headers, int weight, String what,
+      BodyParser<T> parser) throws IOException, InterruptedException {
+    Request.Builder builder = new Request.Builder().url(url).get();
+    headers.forEach(builder::header);
+    Request httpRequest = builder.build();
     String request = "GET " + url.encodedPath() + " for " + what;
     int attempt = 0;
     while (true) {
@@ -76,8 +92,7 @@ final class ExchangeHttp {
       stats.requests.incrementAndGet();
       stats.weight.addAndGet(weight);
       IOException failure;
-      try (Response response = client.newCall(new Request.Builder().url(url).get().build())
-          .execute()) {
+      try (Response response = client.newCall(httpRequest).execute()) {
         observeWeight(window, response);
         int code = response.code();
         String body = response.body().string();
@@ -106,11 +121,11 @@ final class ExchangeHttp {
               + " until " + Instant.ofEpochMilli(blockedUntil));
           continue;
         } else {
-          HttpStatusException e = new HttpStatusException(request, code, Excerpts.of(body));
+          HttpStatusException e = new HttpStatusException(request, code, body);
           if (!e.retryable()) throw e;
           failure = e;
         }
-      } catch (HttpStatusException e) {
+      } catch (HttpStatusException | ExchangeRejectedException e) {
         throw e;
       } catch (InterruptedIOException e) {
         if (Thread.currentThread().isInterrupted()) throw interrupted(e);

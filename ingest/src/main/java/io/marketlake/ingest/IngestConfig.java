@@ -13,9 +13,9 @@ import okhttp3.HttpUrl;
  * Everything ingest needs, validated and immutable. Built once by {@code toConfig()} in the CLI (or
  * by {@link #of} in-process); nothing below reads picocli types or the environment.
  *
- * @param source exchange API name, {@code binance}
- * @param baseUrl the exchange's base URL, e.g. {@code https://api.binance.com}
- * @param symbols validated upper-case symbols, in order, without repeats
+ * @param source API name: {@code binance}, {@code coingecko} or {@code yahoo}
+ * @param baseUrl the API's base URL, e.g. {@code https://api.binance.com}
+ * @param symbols symbols validated by the source's rules, in order, without repeats
  * @param topic Kafka topic the messages go to
  * @param kafkaProperties pass-through Kafka client properties, including {@code bootstrap.servers}
  * @param partitions partitions of the topic if ingest creates it
@@ -27,6 +27,9 @@ import okhttp3.HttpUrl;
  * @param pollDelay how long after each minute boundary the poller asks for the closed candle
  * @param stateDir where resume points are kept; {@code null} keeps them in memory only
  * @param progress whether backfill draws a progress bar on stderr
+ * @param vsCurrency the currency CoinGecko prices are quoted in, e.g. {@code usd}
+ * @param apiKey CoinGecko's demo API key, or null; the CLI takes it from {@code
+ *     COINGECKO_API_KEY} (never printed: {@link #toString()} masks it)
  */
 public record IngestConfig(
     String source,
@@ -42,7 +45,9 @@ public record IngestConfig(
     Duration requestTimeout,
     Duration pollDelay,
     Path stateDir,
-    boolean progress) {
+    boolean progress,
+    String vsCurrency,
+    String apiKey) {
 
   public static final String DEFAULT_SOURCE = "binance";
   public static final String DEFAULT_BASE_URL = "https://api.binance.com";
@@ -52,6 +57,7 @@ public record IngestConfig(
   public static final Duration DEFAULT_POLL_DELAY = Duration.ofSeconds(2);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_RETRIES = 5;
+  public static final String DEFAULT_VS_CURRENCY = "usd";
 
   public IngestConfig {
     Objects.requireNonNull(source, "source");
@@ -67,6 +73,38 @@ public record IngestConfig(
     }
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     Objects.requireNonNull(pollDelay, "pollDelay");
+    if (vsCurrency == null) vsCurrency = DEFAULT_VS_CURRENCY;
+  }
+
+  /** The public API of {@code source}: what {@code --base-url} defaults to. */
+  public static String defaultBaseUrl(String source) {
+    return switch (source) {
+      case CoinGeckoSource.NAME -> CoinGeckoSource.DEFAULT_BASE_URL;
+      case YahooSource.NAME -> YahooSource.DEFAULT_BASE_URL;
+      default -> DEFAULT_BASE_URL;
+    };
+  }
+
+  /**
+   * The request-weight budget per minute {@code --weight-limit} defaults to: Binance's 6000;
+   * CoinGecko's demo plan allows 30 calls a minute; Yahoo publishes no limit, 60 calls a minute
+   * stays clear of its throttling.
+   */
+  public static int defaultWeightLimit(String source) {
+    return switch (source) {
+      case CoinGeckoSource.NAME -> 30;
+      case YahooSource.NAME -> 60;
+      default -> DEFAULT_WEIGHT_LIMIT;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "IngestConfig[source=" + source + ", baseUrl=" + baseUrl + ", symbols=" + symbols
+        + ", topic=" + topic + ", kafkaProperties=" + kafkaProperties.keySet()
+        + ", weightLimit=" + weightLimit + ", concurrency=" + concurrency + ", stateDir="
+        + stateDir + ", vsCurrency=" + vsCurrency + ", apiKey=" + (apiKey == null ? "none" : "***")
+        + "]";
   }
 
   /**
@@ -79,7 +117,7 @@ public record IngestConfig(
     return new IngestConfig(DEFAULT_SOURCE, HttpUrl.get(baseUrl), symbols, Topics.MARKET_DATA,
         kafka, DEFAULT_PARTITIONS, DEFAULT_REPLICATION_FACTOR, DEFAULT_WEIGHT_LIMIT,
         defaultConcurrency(symbols.size()), DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT,
-        DEFAULT_POLL_DELAY, null, false);
+        DEFAULT_POLL_DELAY, null, false, DEFAULT_VS_CURRENCY, null);
   }
 
   /** Up to four symbols at once: more only adds contention for the same weight budget. */
@@ -90,19 +128,19 @@ public record IngestConfig(
   public IngestConfig withTopic(String newTopic) {
     return new IngestConfig(source, baseUrl, symbols, newTopic, kafkaProperties, partitions,
         replicationFactor, weightLimit, concurrency, maxRetries, requestTimeout, pollDelay,
-        stateDir, progress);
+        stateDir, progress, vsCurrency, apiKey);
   }
 
   public IngestConfig withStateDir(Path newStateDir) {
     return new IngestConfig(source, baseUrl, symbols, topic, kafkaProperties, partitions,
         replicationFactor, weightLimit, concurrency, maxRetries, requestTimeout, pollDelay,
-        newStateDir, progress);
+        newStateDir, progress, vsCurrency, apiKey);
   }
 
   public IngestConfig withProgress(boolean show) {
     return new IngestConfig(source, baseUrl, symbols, topic, kafkaProperties, partitions,
         replicationFactor, weightLimit, concurrency, maxRetries, requestTimeout, pollDelay,
-        stateDir, show);
+        stateDir, show, vsCurrency, apiKey);
   }
 
   public String bootstrapServers() {

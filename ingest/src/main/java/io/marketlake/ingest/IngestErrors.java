@@ -12,13 +12,27 @@ final class IngestErrors {
         + " (--source)";
   }
 
-  static String sourceNotImplemented(String source) {
-    return "Source '" + source + "' is not implemented yet: use --source binance";
+  static String invalidSymbol(String symbol, String where, String expected) {
+    return "Invalid symbol '" + symbol + "'" + where + ": expected " + expected;
   }
 
-  static String invalidSymbol(String symbol, String where) {
-    return "Invalid symbol '" + symbol + "'" + where
-        + ": expected 2-20 letters and digits, e.g. BTCUSDT";
+  static String noHistory(String source) {
+    return "Source '" + source + "' has no 1m history to backfill (it only reports the current"
+        + " price): use 'ingest poll --source " + source + "', or backfill from binance or yahoo";
+  }
+
+  static String yahooTooOld(String from, java.time.Instant oldest) {
+    return "--from " + from + " is older than Yahoo Finance keeps 1m data (about 30 days, so from "
+        + oldest + " on): choose a later --from";
+  }
+
+  static String yahooRejected(String symbol, String reported) {
+    return "Yahoo Finance rejected " + symbol + ": " + reported;
+  }
+
+  static String badVsCurrency(String value) {
+    return "Invalid --vs-currency '" + value + "': expected a CoinGecko currency code such as usd,"
+        + " eur or btc";
   }
 
   static String noSymbols() {

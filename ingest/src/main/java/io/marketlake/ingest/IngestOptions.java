@@ -21,18 +21,34 @@ final class IngestOptions {
   static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
 
   @Option(names = "--source", defaultValue = IngestConfig.DEFAULT_SOURCE, paramLabel = "NAME",
-      description = "Exchange API format: binance (also spoken by the simulated exchange)."
+      description = "API: binance (1m candles; also spoken by the simulated exchange), yahoo"
+          + " (1m candles of stocks, indices, FX), coingecko (price snapshots, poll only)."
           + " Default: ${DEFAULT-VALUE}.")
   String source;
 
   @Option(names = "--base-url", paramLabel = "URL",
-      description = "Exchange base URL. Precedence: this option, then exchange_url from"
-          + " --workdir's stack.json, then " + IngestConfig.DEFAULT_BASE_URL + ".")
+      description = "API base URL. Precedence: this option, then (binance only) exchange_url from"
+          + " --workdir's stack.json, then the source's public API: "
+          + IngestConfig.DEFAULT_BASE_URL + ", " + YahooSource.DEFAULT_BASE_URL + ", "
+          + CoinGeckoSource.DEFAULT_BASE_URL + ".")
   String baseUrl;
 
-  @Option(names = "--symbols", paramLabel = "A,B", description = "Comma-separated symbols,"
-      + " e.g. BTCUSDT,ETHUSDT. May be combined with --symbols-file.")
+  @Option(names = "--symbols", paramLabel = "A,B", description = "Comma-separated symbols in the"
+      + " source's spelling: BTCUSDT (binance), AAPL,^GSPC,EURUSD=X (yahoo), bitcoin (coingecko"
+      + " ids). May be combined with --symbols-file.")
   String symbols;
+
+  @Option(names = "--vs-currency", defaultValue = IngestConfig.DEFAULT_VS_CURRENCY,
+      paramLabel = "CODE", description = "coingecko: currency of the prices, e.g. usd, eur, btc."
+          + " Default: ${DEFAULT-VALUE}.")
+  String vsCurrency;
+
+  /** From the environment at the edge only; an option too, for tests and one-off runs. */
+  @Option(names = "--coingecko-api-key", paramLabel = "KEY", hidden = true,
+      defaultValue = "${env:COINGECKO_API_KEY}", description = "coingecko: demo API key, sent as"
+          + " x-cg-demo-api-key. Default: the environment variable COINGECKO_API_KEY (prefer it:"
+          + " command lines are visible to other users).")
+  String coinGeckoApiKey;
 
   @Option(names = "--symbols-file", paramLabel = "FILE",
       description = "File with one symbol per line; '#' starts a comment, blank lines are ignored.")
@@ -57,10 +73,10 @@ final class IngestOptions {
       + " Default: DIR/ingest-state with --workdir, else ~/.marketlake/ingest-state.")
   Path stateDir;
 
-  @Option(names = "--weight-limit", defaultValue = "" + IngestConfig.DEFAULT_WEIGHT_LIMIT,
-      paramLabel = "N", description = "The exchange's request-weight limit per minute (Binance"
-          + " default ${DEFAULT-VALUE}); requests are paced to stay below it.")
-  int weightLimit;
+  @Option(names = "--weight-limit", paramLabel = "N", description = "The API's request-weight"
+      + " limit per minute; requests are paced to stay below 90% of it. Default: 6000 (binance),"
+      + " 60 (yahoo, one per request), 30 (coingecko demo plan).")
+  Integer weightLimit;
 
   @Option(names = "--concurrency", paramLabel = "N",
       description = "Symbols fetched at once by backfill. Default: up to 4.")
@@ -100,14 +116,14 @@ final class IngestOptions {
     if (!SOURCES.contains(source)) {
       throw new UsageException(IngestErrors.unknownSource(source, SOURCES));
     }
-    if (!IngestConfig.DEFAULT_SOURCE.equals(source)) {
-      throw new UsageException(IngestErrors.sourceNotImplemented(source));
-    }
-    List<String> symbolList = SymbolList.resolve(symbols, symbolsFile);
+    List<String> symbolList = SymbolList.resolve(SymbolList.rule(source), symbols, symbolsFile);
+    String vs = vsCurrency.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!vs.matches("[a-z]{2,10}")) throw new UsageException(IngestErrors.badVsCurrency(vsCurrency));
+    int limit = weightLimit != null ? weightLimit : IngestConfig.defaultWeightLimit(source);
     Map<String, String> kafka = new LinkedHashMap<>();
     if (kafkaConfig != null) kafka.putAll(KafkaClientProperties.load(kafkaConfig));
     kafka.putAll(KafkaClientProperties.parsePairs(kafkaProperties));
-    positive("--weight-limit", weightLimit);
+    positive("--weight-limit", limit);
     positive("--partitions", partitions);
     positive("--replication-factor", replicationFactor);
     if (concurrency != null) positive("--concurrency", concurrency);
@@ -122,18 +138,21 @@ final class IngestOptions {
     kafka.putIfAbsent("bootstrap.servers", DEFAULT_BOOTSTRAP);
     String resolvedTopic = topic != null ? topic
         : stack != null && stack.topic() != null ? stack.topic() : Topics.MARKET_DATA;
+    // The stack's simulated exchange speaks Binance's API only.
+    boolean binance = IngestConfig.DEFAULT_SOURCE.equals(source);
     String url = baseUrl != null ? baseUrl
-        : stack != null && stack.exchangeUrl() != null ? stack.exchangeUrl()
-        : IngestConfig.DEFAULT_BASE_URL;
+        : binance && stack != null && stack.exchangeUrl() != null ? stack.exchangeUrl()
+        : IngestConfig.defaultBaseUrl(source);
     HttpUrl parsedUrl = HttpUrl.parse(url);
     if (parsedUrl == null) throw new UsageException(IngestErrors.badBaseUrl(url));
     Path state = stateDir != null ? stateDir
         : workdir != null ? workdir.resolve("ingest-state")
         : Path.of(System.getProperty("user.home"), ".marketlake", "ingest-state");
     return new IngestConfig(source, parsedUrl, symbolList, resolvedTopic, kafka, partitions,
-        replicationFactor, weightLimit,
+        replicationFactor, limit,
         concurrency != null ? concurrency : IngestConfig.defaultConcurrency(symbolList.size()),
-        maxRetries, timeout, pollDelay, state, progress);
+        maxRetries, timeout, pollDelay, state, progress, vs,
+        coinGeckoApiKey == null || coinGeckoApiKey.isBlank() ? null : coinGeckoApiKey.trim());
   }
 
   private static void positive(String option, long value) {

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.producer.Producer;
  * the resume state. Closing it flushes and closes the producer and releases the HTTP client.
  */
 final class IngestRuntime implements AutoCloseable {
-  final MarketSource source;
+  final ExchangeSource source;
   final MarketPublisher publisher;
   final IngestState state;
   final ActivityLog log;
@@ -20,7 +20,7 @@ final class IngestRuntime implements AutoCloseable {
   final Sleeper sleeper;
   private final OkHttpClient http;
 
-  IngestRuntime(MarketSource source, MarketPublisher publisher, IngestState state, ActivityLog log,
+  IngestRuntime(ExchangeSource source, MarketPublisher publisher, IngestState state, ActivityLog log,
       Clock clock, Sleeper sleeper, OkHttpClient http) {
     this.source = source;
     this.publisher = publisher;
@@ -43,7 +43,7 @@ final class IngestRuntime implements AutoCloseable {
     Producer<byte[], byte[]> producer =
         new KafkaProducer<>(KafkaClientProperties.producer(config.kafkaProperties()));
     OkHttpClient http = ExchangeHttp.newClient(config.requestTimeout());
-    MarketSource source = source(config, http, clock, sleeper, log);
+    ExchangeSource source = source(config, http, clock, sleeper, log);
     IngestState state = config.stateDir() == null ? IngestState.inMemory()
         : IngestState.under(config.stateDir(), config.source(), config.topic());
     return new IngestRuntime(source, new MarketPublisher(producer, config.topic()), state, log,
@@ -51,17 +51,26 @@ final class IngestRuntime implements AutoCloseable {
   }
 
   /** The configured source, talking through {@code http}. */
-  static MarketSource source(IngestConfig config, OkHttpClient http, Clock clock, Sleeper sleeper,
-      ActivityLog log) {
+  static ExchangeSource source(IngestConfig config, OkHttpClient http, Clock clock,
+      Sleeper sleeper, ActivityLog log) {
     IngestStats stats = new IngestStats();
     WeightBudget budget = WeightBudget.binance(config.weightLimit(), clock, sleeper);
     RetryPolicy retry = new RetryPolicy(config.maxRetries(), RetryPolicy.defaults().baseDelay(),
         RetryPolicy.defaults().maxDelay(), new Random());
     ExchangeHttp exchange = new ExchangeHttp(http, budget, retry, clock, sleeper, stats, log);
-    if (!BinanceSource.NAME.equals(config.source())) {
-      throw new IllegalArgumentException(IngestErrors.sourceNotImplemented(config.source()));
-    }
-    return new BinanceSource(config.baseUrl(), exchange, stats, clock);
+    return switch (config.source()) {
+      case BinanceSource.NAME -> new BinanceSource(config.baseUrl(), exchange, stats, clock);
+      case YahooSource.NAME -> new YahooSource(config.baseUrl(), exchange, stats, clock);
+      case CoinGeckoSource.NAME -> new CoinGeckoSource(config.baseUrl(), config.vsCurrency(),
+          config.apiKey(), exchange, stats, clock, log);
+      default -> throw new IllegalArgumentException("unknown source " + config.source());
+    };
+  }
+
+  /** The source as a candle source; backfill checks this at its command line first. */
+  MarketSource candleSource() {
+    if (source instanceof MarketSource candles) return candles;
+    throw new IllegalStateException(IngestErrors.noHistory(source.name()));
   }
 
   @Override

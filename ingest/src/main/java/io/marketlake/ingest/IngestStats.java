@@ -14,6 +14,8 @@ final class IngestStats {
   final AtomicLong rateLimited = new AtomicLong();
   final AtomicLong bans = new AtomicLong();
   final AtomicLong malformed = new AtomicLong();
+  /** Data points the source sent without a usable value (Yahoo's null minutes, unpriced ids). */
+  final AtomicLong skipped = new AtomicLong();
   private final Map<String, LongAdder> published = new ConcurrentHashMap<>();
 
   void published(String symbol, long count) {

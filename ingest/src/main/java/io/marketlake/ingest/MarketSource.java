@@ -8,11 +8,8 @@ import java.util.List;
  * One exchange API that serves closed 1-minute candles. Implementations apply the exchange's rate
  * limits and retries themselves; a thrown exception means this request failed for good.
  */
-interface MarketSource {
-  /** The {@code source} field and Kafka header of every message, e.g. {@code binance}. */
-  String name();
-
-  /** The most candles one request may return; callers page by this many minutes. */
+interface MarketSource extends ExchangeSource {
+  /** The most minutes one request may cover; callers page by this many minutes. */
   int maxCandlesPerRequest();
 
   /**
@@ -22,13 +19,4 @@ interface MarketSource {
    */
   List<MarketMessage> candles(String symbol, long startInclusive, long endExclusive)
       throws IOException, InterruptedException;
-
-  /** The exchange's current time in epoch ms (accelerated when the exchange is simulated). */
-  long serverTimeMillis() throws IOException, InterruptedException;
-
-  /** Counters for this source's requests. */
-  IngestStats stats();
-
-  /** The weight budget pacing this source, for log lines and summaries. */
-  WeightBudget budget();
 }

@@ -41,7 +41,7 @@ public final class PollCommand implements Callable<Integer> {
     ActivityLog log = new ActivityLog(spec.commandLine().getErr(), Clock.systemUTC());
     try (ShutdownSignal signal = ShutdownSignal.install();
         IngestRuntime rt = IngestRuntime.open(config, log)) {
-      Poller poller = Poller.create(config, rt);
+      PollJob poller = Poller.create(config, rt);
       signal.onStop(poller::stop);
       log.info("polling " + String.join(",", config.symbols()) + " from " + config.baseUrl()
           + " to " + config.topic() + " at " + config.bootstrapServers()

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * so one symbol never delays the others. A failed fetch leaves the symbol's cursor in place: the
  * next cycle asks again, so a failure costs latency, never a minute.
  */
-public final class Poller {
+public final class Poller implements PollJob {
   static final long MINUTE_MS = CandleTransfer.MINUTE_MS;
 
   private final List<String> symbols;
@@ -76,21 +76,43 @@ public final class Poller {
     }
   }
 
-  static Poller create(IngestConfig config, IngestRuntime rt) {
+  /**
+   * The poll job for the configured source. Before it starts, each symbol's resume point is
+   * reconciled with the tail of the topic ({@link TopicTail}): a run killed after Kafka
+   * acknowledged a page but before it saved its state must not publish that page twice.
+   */
+  static PollJob create(IngestConfig config, IngestRuntime rt) {
+    Map<String, Long> inTopic = TopicTail.lastOpenTimes(config.kafkaProperties(), config.topic(),
+        rt.source.name(), config.symbols(), TopicTail.tailFor(rt.source, config.symbols().size()));
+    inTopic.forEach((symbol, last) -> {
+      if (rt.state.lastPublished(symbol).orElse(Long.MIN_VALUE) < last) {
+        rt.log.info(symbol + ": the topic already holds minutes up to " + Instant.ofEpochMilli(last)
+            + ", past the saved resume point (an earlier run stopped before saving it): resuming"
+            + " after it");
+        rt.state.published(symbol, last);
+      }
+    });
+    if (rt.source instanceof SnapshotSource snapshots) {
+      return new SnapshotPoller(config.symbols(), snapshots, rt.publisher, rt.state, rt.log,
+          rt.clock, rt.sleeper, config.pollDelay());
+    }
     ExchangeClock exchangeClock = new ExchangeClock(rt.source::serverTimeMillis, rt.clock, rt.log);
     // One thread per symbol: a slow symbol must not hold a thread another symbol is waiting for.
-    return new Poller(config.symbols(), rt.source, rt.publisher, rt.state, rt.log, exchangeClock,
-        rt.clock, rt.sleeper, config.pollDelay(), Math.min(64, config.symbols().size()));
+    return new Poller(config.symbols(), rt.candleSource(), rt.publisher, rt.state, rt.log,
+        exchangeClock, rt.clock, rt.sleeper, config.pollDelay(),
+        Math.min(64, config.symbols().size()));
   }
 
   /** Asks the loop to finish the running cycle and return; safe from any thread. */
-  void stop() {
+  @Override
+  public void stop() {
     stopping = true;
     Thread thread = loopThread;
     if (thread != null) thread.interrupt(); // wakes the wait between cycles, not the fetches
   }
 
-  PollResult run(long maxCycles, Instant until) throws InterruptedException {
+  @Override
+  public PollResult run(long maxCycles, Instant until) throws InterruptedException {
     loopThread = Thread.currentThread();
     long began = clock.millis();
     IngestStats.Snapshot before = source.stats().snapshot();

@@ -21,6 +21,8 @@ final class WeightBudget {
 
   private final int limit;
   private final int target;
+  private final long windowMs;
+  private final long slackMs;
   private final Clock clock;
   private final Sleeper sleeper;
 
@@ -29,8 +31,19 @@ final class WeightBudget {
   private int peak;
 
   WeightBudget(int limit, double targetFraction, Clock clock, Sleeper sleeper) {
+    this(limit, targetFraction, WINDOW_MS, clock, sleeper);
+  }
+
+  /**
+   * With a window other than Binance's minute: only for benchmarks against a simulated exchange
+   * configured with the same window, so that pacing over many windows takes seconds.
+   */
+  WeightBudget(int limit, double targetFraction, long windowMs, Clock clock, Sleeper sleeper) {
     if (limit <= 0) throw new IllegalArgumentException("weight limit must be positive: " + limit);
+    if (windowMs <= 0) throw new IllegalArgumentException("window must be positive: " + windowMs);
     this.limit = limit;
+    this.windowMs = windowMs;
+    this.slackMs = Math.min(WINDOW_SLACK_MS, windowMs / 60);
     this.target = Math.max(1, (int) Math.floor(limit * targetFraction));
     this.clock = clock;
     this.sleeper = sleeper;
@@ -46,6 +59,10 @@ final class WeightBudget {
 
   int target() {
     return target;
+  }
+
+  long windowMs() {
+    return windowMs;
   }
 
   /**
@@ -64,7 +81,7 @@ final class WeightBudget {
           peak = Math.max(peak, used);
           return window;
         }
-        waitMs = (window + 1) * WINDOW_MS + WINDOW_SLACK_MS - now;
+        waitMs = (window + 1) * windowMs + slackMs - now;
       }
       sleeper.sleep(Duration.ofMillis(Math.max(1, waitMs)));
     }
@@ -96,8 +113,8 @@ final class WeightBudget {
   }
 
   private void roll(long now) {
-    // Windows are measured from WINDOW_SLACK_MS past each minute; see the class comment.
-    long current = Math.floorDiv(now - WINDOW_SLACK_MS, WINDOW_MS);
+    // Windows are measured from the slack past each minute; see the class comment.
+    long current = Math.floorDiv(now - slackMs, windowMs);
     if (current != window) {
       window = current;
       used = 0;

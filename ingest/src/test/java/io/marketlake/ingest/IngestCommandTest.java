@@ -133,6 +133,62 @@ class IngestCommandTest {
         .containsEntry("security.protocol", "SSL");
   }
 
+  @Test
+  void coingeckoHasNothingToBackfill() {
+    assertUsageError("Source 'coingecko' has no 1m history to backfill (it only reports the"
+        + " current price): use 'ingest poll --source coingecko', or backfill from binance or"
+        + " yahoo", backfill("--source", "coingecko", "--symbols", "bitcoin", RANGE[0], RANGE[1],
+        RANGE[2], RANGE[3]));
+  }
+
+  @Test
+  void yahooBackfillOlderThanYahooKeepsIsAUsageError() {
+    assertThat(execute(backfill("--source", "yahoo", "--symbols", "AAPL", "--from", "2020-01-01",
+        "--to", "2020-01-02"))).isEqualTo(Cli.USAGE);
+    assertThat(err.toString()).startsWith("error: --from 2020-01-01 is older than Yahoo Finance"
+        + " keeps 1m data (about 30 days, so from ").endsWith(" on): choose a later --from"
+        + System.lineSeparator());
+  }
+
+  @Test
+  void symbolsAreValidatedBySourceRules() {
+    assertUsageError("Invalid symbol 'bit coin' (--symbols): expected a CoinGecko coin id"
+        + " (lower-case letters, digits and hyphens), e.g. bitcoin or usd-coin",
+        "poll", "--source", "coingecko", "--symbols", "bitcoin,bit coin");
+  }
+
+  @Test
+  void yahooTickersAreAcceptedInTheirOwnSpelling() {
+    IngestConfig yahoo = config("--source", "yahoo", "--symbols", "aapl,^GSPC,EURUSD=X,BTC-USD");
+
+    assertThat(yahoo.symbols()).containsExactly("AAPL", "^GSPC", "EURUSD=X", "BTC-USD");
+    assertThat(yahoo.baseUrl()).isEqualTo(HttpUrl.get("https://query1.finance.yahoo.com/"));
+    assertThat(yahoo.weightLimit()).isEqualTo(60);
+    assertUsageError("Invalid symbol 'BTC/USD' (--symbols): expected a Yahoo Finance ticker,"
+        + " e.g. AAPL, ^GSPC, EURUSD=X or BTC-USD",
+        "poll", "--source", "yahoo", "--symbols", "BTC/USD");
+  }
+
+  @Test
+  void coingeckoTakesItsKeyAndCurrencyButNeverPrintsTheKey(@TempDir Path dir) throws Exception {
+    new StackEndpoints("127.0.0.1:19092", null, null, null, null, "http://127.0.0.1:8123",
+        null, null, Map.of()).write(dir);
+
+    IngestConfig gecko = config("--source", "coingecko", "--symbols", "Bitcoin,usd-coin",
+        "--vs-currency", "EUR", "--coingecko-api-key", "CG-secret", "--workdir", dir.toString());
+
+    assertThat(gecko.symbols()).containsExactly("bitcoin", "usd-coin");
+    assertThat(gecko.vsCurrency()).isEqualTo("eur");
+    assertThat(gecko.apiKey()).isEqualTo("CG-secret");
+    // the stack's simulated exchange speaks Binance only
+    assertThat(gecko.baseUrl()).isEqualTo(HttpUrl.get("https://api.coingecko.com/api/v3"));
+    assertThat(gecko.weightLimit()).isEqualTo(30);
+    assertThat(gecko.toString()).contains("apiKey=***").doesNotContain("CG-secret");
+    assertUsageError("Invalid --vs-currency 'US$': expected a CoinGecko currency code such as"
+        + " usd, eur or btc", "poll", "--source", "coingecko", "--symbols", "bitcoin",
+        "--vs-currency", "US$");
+  }
+
   static IngestConfig config(String... args) {
     CommandLine cmd = Cli.commandLine(new IngestCommand());
     List<String> all = new ArrayList<>(List.of("backfill"));

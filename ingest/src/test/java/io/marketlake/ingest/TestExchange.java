@@ -19,6 +19,7 @@ final class TestExchange implements AutoCloseable {
   final ActivityLog log;
   final OkHttpClient client;
   final WeightBudget budget;
+  final ExchangeHttp http;
   final BinanceSource source;
 
   TestExchange(FakeTime time, int maxRetries, Duration timeout) throws IOException {
@@ -29,12 +30,19 @@ final class TestExchange implements AutoCloseable {
     budget = WeightBudget.binance(6000, time, time.sleeper());
     RetryPolicy retry =
         new RetryPolicy(maxRetries, Duration.ofMillis(500), Duration.ofSeconds(30), new Random(7));
-    ExchangeHttp http = new ExchangeHttp(client, budget, retry, time, time.sleeper(), stats, log);
+    http = new ExchangeHttp(client, budget, retry, time, time.sleeper(), stats, log);
     source = new BinanceSource(baseUrl(), http, stats, time);
   }
 
   HttpUrl baseUrl() {
     return HttpUrl.get("http://127.0.0.1:" + server.getPort() + "/");
+  }
+
+  void enqueue(int code, String body, String... headers) {
+    mockwebserver3.MockResponse.Builder b =
+        new mockwebserver3.MockResponse.Builder().code(code).body(body);
+    for (int i = 0; i < headers.length; i += 2) b.addHeader(headers[i], headers[i + 1]);
+    server.enqueue(b.build());
   }
 
   @Override

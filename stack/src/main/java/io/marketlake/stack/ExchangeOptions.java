@@ -1,6 +1,7 @@
 package io.marketlake.stack;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,9 +13,11 @@ import java.util.Objects;
  * @param clock the exchange's now; only candles closed before it are served
  * @param replayDir a directory of {@code SYMBOL-1m-*.csv} dumps to serve instead of seeded paths for
  *     those symbols, or null
- * @param weightLimit request weight allowed per real minute (Binance: 6000)
+ * @param weightLimit request weight allowed per window (Binance: 6000 per minute)
  * @param listedSymbols what {@code /api/v3/ticker/24hr} without a symbol reports (replayed symbols
  *     are added to these)
+ * @param weightWindow the real-time window the weight limit applies to: Binance's one minute by
+ *     default; shorter only so that benchmarks of a client's pacing finish in seconds
  */
 public record ExchangeOptions(
     int port,
@@ -22,10 +25,12 @@ public record ExchangeOptions(
     ExchangeClock clock,
     Path replayDir,
     int weightLimit,
-    List<String> listedSymbols) {
+    List<String> listedSymbols,
+    Duration weightWindow) {
 
   public static final int DEFAULT_WEIGHT_LIMIT = 6000;
   public static final long DEFAULT_SEED = 42L;
+  public static final Duration DEFAULT_WEIGHT_WINDOW = Duration.ofMinutes(1);
   public static final List<String> DEFAULT_LISTED =
       List.of("BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT");
 
@@ -34,35 +39,56 @@ public record ExchangeOptions(
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
     if (weightLimit < 1) throw new IllegalArgumentException("weightLimit must be >= 1");
     listedSymbols = List.copyOf(listedSymbols);
+    if (weightWindow == null) weightWindow = DEFAULT_WEIGHT_WINDOW;
+    if (weightWindow.toMillis() < 100) {
+      throw new IllegalArgumentException("weightWindow must be at least 100 ms: " + weightWindow);
+    }
+  }
+
+  /** With Binance's one-minute weight window. */
+  public ExchangeOptions(int port, long seed, ExchangeClock clock, Path replayDir, int weightLimit,
+      List<String> listedSymbols) {
+    this(port, seed, clock, replayDir, weightLimit, listedSymbols, DEFAULT_WEIGHT_WINDOW);
   }
 
   /** Port 0, seed {@value #DEFAULT_SEED}, the real clock, no replay, Binance's 6000 weight. */
   public static ExchangeOptions defaults() {
     return new ExchangeOptions(0, DEFAULT_SEED, ExchangeClock.system(), null,
-        DEFAULT_WEIGHT_LIMIT, DEFAULT_LISTED);
+        DEFAULT_WEIGHT_LIMIT, DEFAULT_LISTED, DEFAULT_WEIGHT_WINDOW);
   }
 
   public ExchangeOptions withPort(int port) {
-    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
+        weightWindow);
   }
 
   public ExchangeOptions withSeed(long seed) {
-    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
+        weightWindow);
   }
 
   public ExchangeOptions withClock(ExchangeClock clock) {
-    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
+        weightWindow);
   }
 
   public ExchangeOptions withReplayDir(Path replayDir) {
-    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
+        weightWindow);
   }
 
   public ExchangeOptions withWeightLimit(int weightLimit) {
-    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
+        weightWindow);
   }
 
   public ExchangeOptions withListedSymbols(List<String> listedSymbols) {
-    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols);
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
+        weightWindow);
+  }
+
+  public ExchangeOptions withWeightWindow(Duration weightWindow) {
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
+        weightWindow);
   }
 }

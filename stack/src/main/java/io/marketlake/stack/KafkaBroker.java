@@ -21,19 +21,24 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * own JVM, listening on 127.0.0.1 only. Its classpath comes from the {@code marketlake-stack-servers}
  * artifact, so broker jars never meet the caller's (Spark's) classpath. Data, configuration and the
  * log file live under the given directory; a restart in the same directory keeps the topics.
+ * {@link #stop()} and {@link #restart()} take this broker down and bring it back on the same ports
+ * with the same data, as a real broker restart does (for fault-injection tests of clients).
  */
 public final class KafkaBroker implements AutoCloseable {
   public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
-  private final Process process;
   private final int port;
   private final Path log;
+  private final Path config;
+  private final List<String> jvm;
+  private volatile Process process;
 
-  private KafkaBroker(Process process, int port, Path log) {
-    this.process = process;
+  private KafkaBroker(int port, Path log, Path config, List<String> jvm) {
     this.port = port;
     this.log = log;
+    this.config = config;
+    this.jvm = List.copyOf(jvm);
   }
 
   /** Formats the storage if new, starts the broker and waits until it answers describeCluster. */
@@ -58,10 +63,16 @@ public final class KafkaBroker implements AutoCloseable {
     if (!Files.exists(data.resolve("meta.properties"))) {
       format(jvm, config, log);
     }
-    Process process = ChildJvm.start(concat(jvm, "kafka.Kafka", config.toString()), log);
-    KafkaBroker broker = new KafkaBroker(process, port, log);
-    try (Admin admin = broker.admin()) {
-      ChildJvm.awaitReady("Kafka broker", process, log, START_TIMEOUT, () -> {
+    KafkaBroker broker = new KafkaBroker(port, log, config, jvm);
+    broker.launch();
+    return broker;
+  }
+
+  private synchronized void launch() throws IOException {
+    Process started = ChildJvm.start(concat(jvm, "kafka.Kafka", config.toString()), log);
+    process = started;
+    try (Admin admin = admin()) {
+      ChildJvm.awaitReady("Kafka broker", started, log, START_TIMEOUT, () -> {
         try {
           return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
         } catch (Exception e) {
@@ -69,7 +80,29 @@ public final class KafkaBroker implements AutoCloseable {
         }
       });
     }
-    return broker;
+  }
+
+  /** Whether the broker process is running. */
+  public boolean isRunning() {
+    return process.isAlive();
+  }
+
+  /**
+   * Controlled shutdown, as {@link #close()}, but the broker can be {@link #restart()}ed: its ports
+   * stay reserved for it in its configuration and its data stays on disk.
+   */
+  public void stop() {
+    close();
+  }
+
+  /**
+   * Starts the broker again on the same ports with the same data directory and waits until it
+   * answers; stops it first if it is running. Clients configured with {@link #bootstrapServers()}
+   * reconnect by themselves.
+   */
+  public synchronized void restart() throws IOException {
+    if (process.isAlive()) close();
+    launch();
   }
 
   /** Single node on loopback; values that differ from Kafka's defaults say why. */

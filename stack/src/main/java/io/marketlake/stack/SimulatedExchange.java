@@ -70,7 +70,8 @@ public final class SimulatedExchange implements AutoCloseable {
       this.candles = seeded;
     }
     this.listed = Set.copyOf(symbols);
-    this.budget = new WeightBudget(options.weightLimit(), wallClock);
+    this.budget = new WeightBudget(options.weightLimit(), options.weightWindow().toMillis(),
+        wallClock);
     this.server = HttpServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
     AtomicInteger threads = new AtomicInteger();
@@ -119,9 +120,22 @@ public final class SimulatedExchange implements AutoCloseable {
     return rateLimited.get();
   }
 
-  /** Weight used in the current real minute. */
+  /** Weight used in the current real minute (weight window). */
   public int usedWeight() {
     return budget.used();
+  }
+
+  /** The weight limit per window. */
+  public int weightLimit() {
+    return budget.limit();
+  }
+
+  /**
+   * Weight charged in each recent window that saw any (window start, epoch ms → weight), oldest
+   * first: what a benchmark reads to tell how much of the budget a client used.
+   */
+  public Map<Long, Integer> weightPerWindow() {
+    return budget.history();
   }
 
   @Override

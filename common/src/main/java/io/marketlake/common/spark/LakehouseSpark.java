@@ -52,6 +52,7 @@ public final class LakehouseSpark {
    * and daily rollups are UTC everywhere). Safe to call on a running session.
    */
   public static void configure(SparkSession spark, S3Settings s3) {
+    io.marketlake.common.Reachability.requireS3(s3);
     spark.conf().set("spark.sql.session.timeZone", "UTC");
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     hadoopConf(s3).forEach(hadoop::set);
