@@ -19,7 +19,7 @@ import okhttp3.HttpUrl;
  * [openTime, "open", "high", "low", "close", "volume", closeTime, "quoteAssetVolume", trades,
  * "takerBuyBaseVolume", "takerBuyQuoteVolume", "0"]}; decimals are taken from the strings exactly.
  */
-final class BinanceSource implements MarketSource {
+final class BinanceSource extends RestSource implements MarketSource {
   static final String NAME = "binance";
   static final String INTERVAL = "1m";
   static final long MINUTE_MS = 60_000;
@@ -31,36 +31,14 @@ final class BinanceSource implements MarketSource {
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
-  private final HttpUrl baseUrl;
-  private final ExchangeHttp http;
-  private final IngestStats stats;
-  private final Clock clock;
 
   BinanceSource(HttpUrl baseUrl, ExchangeHttp http, IngestStats stats, Clock clock) {
-    this.baseUrl = baseUrl;
-    this.http = http;
-    this.stats = stats;
-    this.clock = clock;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, baseUrl, http, stats, clock);
   }
 
   @Override
   public int maxCandlesPerRequest() {
     return MAX_LIMIT;
-  }
-
-  @Override
-  public IngestStats stats() {
-    return stats;
-  }
-
-  @Override
-  public WeightBudget budget() {
-    return http.budget();
   }
 
   @Override

@@ -23,7 +23,7 @@ import okhttp3.HttpUrl;
  * {@code {"bitcoin":{"usd":67187.33,"usd_24h_change":3.63,"last_updated_at":1711356300}}}; ids it
  * does not know are simply absent. Prices are taken from the JSON text exactly.
  */
-final class CoinGeckoSource implements SnapshotSource {
+final class CoinGeckoSource extends RestSource implements SnapshotSource {
   static final String NAME = "coingecko";
   static final String DEFAULT_BASE_URL = "https://api.coingecko.com/api/v3";
   static final String DEMO_KEY_HEADER = "x-cg-demo-api-key";
@@ -34,46 +34,18 @@ final class CoinGeckoSource implements SnapshotSource {
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
-  private final HttpUrl baseUrl;
   private final String vsCurrency;
   private final Map<String, String> headers;
-  private final ExchangeHttp http;
-  private final IngestStats stats;
-  private final Clock clock;
   private final ActivityLog log;
   private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
 
   /** @param apiKey the demo API key, or null to call without one */
   CoinGeckoSource(HttpUrl baseUrl, String vsCurrency, String apiKey, ExchangeHttp http,
       IngestStats stats, Clock clock, ActivityLog log) {
-    this.baseUrl = baseUrl;
+    super(NAME, baseUrl, http, stats, clock);
     this.vsCurrency = vsCurrency;
     this.headers = apiKey == null || apiKey.isBlank() ? Map.of() : Map.of(DEMO_KEY_HEADER, apiKey);
-    this.http = http;
-    this.stats = stats;
-    this.clock = clock;
     this.log = log;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public IngestStats stats() {
-    return stats;
-  }
-
-  @Override
-  public WeightBudget budget() {
-    return http.budget();
-  }
-
-  /** CoinGecko has no time endpoint; its timestamps are real time, so the local clock serves. */
-  @Override
-  public long serverTimeMillis() {
-    return clock.millis();
   }
 
   @Override

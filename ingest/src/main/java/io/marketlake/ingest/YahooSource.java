@@ -22,7 +22,7 @@ import okhttp3.HttpUrl;
  * {@link BigDecimal#valueOf(double)} (the shortest decimal that is that double). Errors come as
  * {@code chart.error = {code, description}} and fail the request without retries.
  */
-final class YahooSource implements MarketSource {
+final class YahooSource extends RestSource implements MarketSource {
   static final String NAME = "yahoo";
   static final String DEFAULT_BASE_URL = "https://query1.finance.yahoo.com";
   static final long MINUTE_MS = 60_000;
@@ -36,42 +36,14 @@ final class YahooSource implements MarketSource {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpUrl baseUrl;
-  private final ExchangeHttp http;
-  private final IngestStats stats;
-  private final Clock clock;
 
   YahooSource(HttpUrl baseUrl, ExchangeHttp http, IngestStats stats, Clock clock) {
-    this.baseUrl = baseUrl;
-    this.http = http;
-    this.stats = stats;
-    this.clock = clock;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, baseUrl, http, stats, clock);
   }
 
   @Override
   public int maxCandlesPerRequest() {
     return MAX_MINUTES;
-  }
-
-  @Override
-  public IngestStats stats() {
-    return stats;
-  }
-
-  @Override
-  public WeightBudget budget() {
-    return http.budget();
-  }
-
-  /** Yahoo has no time endpoint; it runs on real time, so the local clock serves. */
-  @Override
-  public long serverTimeMillis() {
-    return clock.millis();
   }
 
   @Override
