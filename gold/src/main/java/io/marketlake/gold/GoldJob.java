@@ -10,6 +10,9 @@ import io.marketlake.common.spark.LakehouseSpark;
 import java.sql.Timestamp;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -82,7 +85,8 @@ public final class GoldJob {
   }
 
   /** Recomputes and MERGEs every window that a batch of silver changes touches. */
-  void mergeTouchedWindows(SparkSession spark, String silver, Dataset<Row> changes) {
+  void mergeTouchedWindows(SparkSession spark, String silver, Dataset<Row> changes)
+      throws Exception {
     Dataset<Row> changed = changes
         .filter(col("_change_type").isin("insert", "update_postimage"))
         .select("symbol", "open_time")
@@ -100,27 +104,41 @@ public final class GoldJob {
       Dataset<Row> touchedDays = Rollups.touchedWindows(changed, RollupWindow.ONE_DAY);
       Dataset<Row> affected = Rollups.candlesIn(spark.read().format("delta").load(silver),
           touchedDays, RollupWindow.ONE_DAY, from, until).localCheckpoint(true);
-      for (RollupWindow w : RollupWindow.values()) {
-        Dataset<Row> touched = Rollups.touchedWindows(changed, w);
-        Dataset<Row> recomputed =
-            Rollups.rollup(Rollups.candlesIn(affected, touched, w, from, until), w);
-        DeltaTable table = DeltaTable.forPath(spark, config.lakehouse().goldCandles(w.label()));
-        table.as("t")
-            .merge(recomputed.as("s"),
-                "t.symbol = s.symbol AND t.window_start = s.window_start")
-            .whenMatched().updateAll()
-            .whenNotMatched().insertAll()
-            .execute();
-        // Counted from the MERGE's own commit rather than by another pass over the data.
-        Row commit = table.history(1).first();
-        scala.collection.Map<String, String> metrics =
-            commit.getMap(commit.fieldIndex("operationMetrics"));
-        windowsMerged.merge(w, Long.parseLong(metrics.getOrElse("numSourceRows", () -> "0")),
-            Long::sum);
+      // The three tables are independent: MERGE them concurrently.
+      ExecutorService pool = Executors.newFixedThreadPool(RollupWindow.values().length);
+      try {
+        Map<RollupWindow, Future<Long>> merges = new EnumMap<>(RollupWindow.class);
+        for (RollupWindow w : RollupWindow.values()) {
+          merges.put(w, pool.submit(() -> mergeWindows(spark, changed, affected, w, from, until)));
+        }
+        for (Map.Entry<RollupWindow, Future<Long>> m : merges.entrySet()) {
+          windowsMerged.merge(m.getKey(), m.getValue().get(), Long::sum);
+        }
+      } finally {
+        pool.shutdownNow();
       }
     } finally {
       changed.unpersist();
     }
+  }
+
+  /** Recomputes one granularity's touched windows and MERGEs them; returns how many. */
+  private long mergeWindows(SparkSession spark, Dataset<Row> changed, Dataset<Row> affected,
+      RollupWindow w, Timestamp from, Timestamp until) {
+    Dataset<Row> touched = Rollups.touchedWindows(changed, w);
+    Dataset<Row> recomputed =
+        Rollups.rollup(Rollups.candlesIn(affected, touched, w, from, until), w);
+    DeltaTable table = DeltaTable.forPath(spark, config.lakehouse().goldCandles(w.label()));
+    table.as("t")
+        .merge(recomputed.as("s"), "t.symbol = s.symbol AND t.window_start = s.window_start")
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+    // Counted from the MERGE's own commit rather than by another pass over the data.
+    Row commit = table.history(1).first();
+    scala.collection.Map<String, String> metrics =
+        commit.getMap(commit.fieldIndex("operationMetrics"));
+    return Long.parseLong(metrics.getOrElse("numSourceRows", () -> "0"));
   }
 
   private static Timestamp floor(Timestamp t, RollupWindow w) {

@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -108,13 +111,18 @@ public final class TrainJob {
           range.getTimestamp(0).toInstant(), range.getTimestamp(1).toInstant(), config.folds(),
           embargo);
 
+      // Folds are independent: fitting them concurrently keeps both cores busy through the
+      // many small jobs of each fit (MLlib's CrossValidator.setParallelism does the same).
+      ExecutorService pool = Executors.newFixedThreadPool(Math.min(folds.size(), 3));
       List<ModelEvaluation> evaluations = new ArrayList<>();
-      for (WalkForwardSplit.Fold fold : folds) {
-        Dataset<Row> train = between(labelled, fold.from(), fold.trainEnd());
-        Dataset<Row> test = between(labelled, fold.testStart(), fold.testEnd());
-        boolean majorityUp = train.agg(expr("avg(label_up)")).first().getDouble(0) >= 0.5;
-        PipelineModel model = pipeline().fit(train);
-        evaluations.add(ModelEvaluation.of(model.transform(test), majorityUp));
+      try {
+        List<Future<ModelEvaluation>> futures = new ArrayList<>();
+        for (WalkForwardSplit.Fold fold : folds) {
+          futures.add(pool.submit(() -> evaluate(labelled, fold)));
+        }
+        for (Future<ModelEvaluation> f : futures) evaluations.add(f.get());
+      } finally {
+        pool.shutdownNow();
       }
       ModelEvaluation metrics = ModelEvaluation.weightedMean(evaluations);
 
@@ -132,6 +140,15 @@ public final class TrainJob {
     } finally {
       features.unpersist();
     }
+  }
+
+  /** Trains on the fold's past and scores its test block. */
+  private ModelEvaluation evaluate(Dataset<Row> labelled, WalkForwardSplit.Fold fold) {
+    Dataset<Row> train = between(labelled, fold.from(), fold.trainEnd());
+    Dataset<Row> test = between(labelled, fold.testStart(), fold.testEnd());
+    boolean majorityUp = train.agg(expr("avg(label_up)")).first().getDouble(0) >= 0.5;
+    PipelineModel model = pipeline().fit(train);
+    return ModelEvaluation.of(model.transform(test), majorityUp);
   }
 
   private static Dataset<Row> between(Dataset<Row> rows, Instant from, Instant until) {
