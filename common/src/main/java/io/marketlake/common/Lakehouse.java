@@ -27,6 +27,30 @@ public record Lakehouse(String root) {
   public String goldPredictions() { return root + "/gold/trend_predictions"; }
   public String models() { return root + "/models/price_trend"; }
 
+  /** One table of the lakehouse: its name, location, and the columns queries filter on. */
+  public record Table(String name, String path, java.util.List<String> clusterBy) {}
+
+  /** Every table, in flow order. */
+  public java.util.List<Table> tables() {
+    return java.util.List.of(
+        new Table("bronze.market_data_raw", bronzeCandlesRaw(), java.util.List.of("key")),
+        new Table("silver.candles_1m", silverCandles1m(),
+            java.util.List.of("symbol", "open_time")),
+        new Table("silver.quarantine", silverQuarantine(), java.util.List.of()),
+        new Table("silver.quality_metrics", silverQualityMetrics(), java.util.List.of()),
+        new Table("gold.candles_5m", goldCandles("5m"),
+            java.util.List.of("symbol", "window_start")),
+        new Table("gold.candles_1h", goldCandles("1h"),
+            java.util.List.of("symbol", "window_start")),
+        new Table("gold.candles_1d", goldCandles("1d"),
+            java.util.List.of("symbol", "window_start")),
+        new Table("gold.daily_change", goldDailyChange(), java.util.List.of()),
+        new Table("gold.features", goldFeatures(), java.util.List.of("symbol", "open_time")),
+        new Table("gold.model_runs", goldModelRuns(), java.util.List.of()),
+        new Table("gold.trend_predictions", goldPredictions(),
+            java.util.List.of("symbol", "as_of")));
+  }
+
   /** Streaming checkpoints live beside the tables, on the same storage. */
   public String checkpoint(String query) { return root + "/_checkpoints/" + query; }
 }

@@ -2,6 +2,7 @@ package io.marketlake.launcher;
 
 import io.marketlake.bronze.BronzeCommand;
 import io.marketlake.common.Cli;
+import io.marketlake.common.spark.MaintenanceCommand;
 import io.marketlake.gold.GoldCommand;
 import io.marketlake.gold.PredictionsCommand;
 import io.marketlake.gold.TrainCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
     description = "A Delta Lake medallion pipeline for minute-level market data.",
     subcommands = {DemoCommand.class, StackCommand.class, IngestCommand.class,
         BronzeCommand.class, SilverCommand.class, GoldCommand.class, TrainCommand.class,
-        PredictionsCommand.class})
+        PredictionsCommand.class, MaintenanceCommand.class})
 public final class Marketlake implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -30,7 +31,7 @@ public final class Marketlake implements Callable<Integer> {
   public Integer call() {
     throw new ParameterException(spec.commandLine(),
         "Missing command: choose one of demo, stack, ingest, bronze, silver, gold, train,"
-            + " predictions");
+            + " predictions, maintenance");
   }
 
   public static void main(String[] args) {

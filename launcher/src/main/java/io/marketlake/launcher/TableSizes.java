@@ -15,17 +15,7 @@ final class TableSizes {
 
   static Map<String, String> tables(Lakehouse lakehouse) {
     Map<String, String> tables = new LinkedHashMap<>();
-    tables.put("bronze.market_data_raw", lakehouse.bronzeCandlesRaw());
-    tables.put("silver.candles_1m", lakehouse.silverCandles1m());
-    tables.put("silver.quarantine", lakehouse.silverQuarantine());
-    tables.put("silver.quality_metrics", lakehouse.silverQualityMetrics());
-    for (String window : new String[] {"5m", "1h", "1d"}) {
-      tables.put("gold.candles_" + window, lakehouse.goldCandles(window));
-    }
-    tables.put("gold.daily_change", lakehouse.goldDailyChange());
-    tables.put("gold.features", lakehouse.goldFeatures());
-    tables.put("gold.model_runs", lakehouse.goldModelRuns());
-    tables.put("gold.trend_predictions", lakehouse.goldPredictions());
+    lakehouse.tables().forEach(t -> tables.put(t.name(), t.path()));
     return tables;
   }
 

@@ -42,6 +42,11 @@ class SilverJobTest {
     assertThat(first.quarantined()).isEqualTo(1);
     assertThat(first.otherKinds()).isEqualTo(1);
     assertThat(silver(lakehouse)).containsExactly("LINKUSDT@1=10.5", "LINKUSDT@2=10.6");
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + lakehouse.silverCandles1m() + "`").first();
+    assertThat(detail.<String, String>getJavaMap(detail.fieldIndex("properties")))
+        .containsEntry("delta.enableChangeDataFeed", "true");
+    assertThat(detail.<String>getList(detail.fieldIndex("partitionColumns")))
+        .containsExactly("open_date");
     Row refused = spark.read().format("delta").load(lakehouse.silverQuarantine()).first();
     assertThat(refused.<String>getList(refused.fieldIndex("failed_rules")))
         .containsExactly("symbol_format");

@@ -1,0 +1,126 @@
+package io.marketlake.common.spark;
+
+import io.marketlake.common.Cli;
+import io.marketlake.common.Lakehouse;
+import io.marketlake.common.LakehouseOptions;
+import io.marketlake.common.UsageException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code maintenance}: OPTIMIZE (compaction, Z-ordered by each table's query keys) and VACUUM
+ * (with a retention guard) for any table of the lakehouse. Runs from every layer's spark-submit
+ * jar; Delta's SQL comes from the session's Delta extension.
+ */
+@Command(name = "maintenance", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "OPTIMIZE and/or VACUUM lakehouse tables.")
+public final class MaintenanceCommand implements Callable<Integer> {
+  /** Delta's own default retention: a week of history for time travel and slow readers. */
+  static final int SAFE_RETENTION_HOURS = 168;
+
+  @Mixin LakehouseOptions lakehouse = new LakehouseOptions();
+
+  @Option(names = "--table", defaultValue = "all", paramLabel = "NAME|all",
+      description = "A table such as silver.candles_1m, or all (default: ${DEFAULT-VALUE}).")
+  String table;
+
+  @Option(names = "--optimize", description = "Compact small files; Z-order by the table's"
+      + " query keys (e.g. symbol, open_time).")
+  boolean optimize;
+
+  @Option(names = "--vacuum", description = "Delete files no longer referenced by the table and"
+      + " older than --retain-hours.")
+  boolean vacuum;
+
+  @Option(names = "--retain-hours", defaultValue = "168",
+      description = "VACUUM keeps this many hours of history (default: ${DEFAULT-VALUE}).")
+  int retainHours;
+
+  @Option(names = "--allow-short-retention",
+      description = "Allow --retain-hours below 168. Streaming readers (silver reads bronze,"
+          + " gold reads silver's changes) that fall further behind than that lose data, and"
+          + " time travel cannot reach further back.")
+  boolean allowShortRetention;
+
+  @Option(names = "--debug", description = "Print stack traces.")
+  boolean debug;
+
+  /** What to do to which tables. */
+  public record Plan(List<Lakehouse.Table> tables, boolean optimize, boolean vacuum,
+      int retainHours) {}
+
+  Plan toPlan() {
+    if (!optimize && !vacuum) {
+      throw new UsageException("Nothing to do: pass --optimize, --vacuum, or both");
+    }
+    if (retainHours < 0) {
+      throw new UsageException("--retain-hours must be >= 0, got " + retainHours);
+    }
+    if (vacuum && retainHours < SAFE_RETENTION_HOURS && !allowShortRetention) {
+      throw new UsageException("--retain-hours " + retainHours + " is below " + SAFE_RETENTION_HOURS
+          + ": streaming readers and time travel may lose files; pass --allow-short-retention"
+          + " if you are sure");
+    }
+    List<Lakehouse.Table> all = lakehouse.lakehouse().tables();
+    List<Lakehouse.Table> chosen = table.equals("all") ? all
+        : all.stream().filter(t -> t.name().equals(table)).toList();
+    if (chosen.isEmpty()) {
+      throw new UsageException("Unknown table '" + table + "': expected all or one of "
+          + String.join(", ", all.stream().map(Lakehouse.Table::name).toList()) + " (--table)");
+    }
+    return new Plan(chosen, optimize, vacuum, retainHours);
+  }
+
+  /** Runs the plan; tables that do not exist yet are skipped. */
+  public static void run(SparkSession spark, Plan plan, PrintStream out) {
+    if (plan.retainHours() < SAFE_RETENTION_HOURS) {
+      // Delta refuses short retentions unless told: the CLI has already asked the user.
+      spark.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+    }
+    for (Lakehouse.Table t : plan.tables()) {
+      if (!isDelta(spark, t.path())) {
+        out.printf("%-26s skipped: no table yet%n", t.name());
+        continue;
+      }
+      String table = "delta.`" + t.path() + "`";
+      if (plan.optimize()) {
+        String zorder = t.clusterBy().isEmpty() ? ""
+            : " ZORDER BY (" + String.join(", ", t.clusterBy()) + ")";
+        Row metrics = spark.sql("OPTIMIZE " + table + zorder).first().getStruct(1);
+        out.printf("%-26s OPTIMIZE%s: %d files removed, %d added%n", t.name(), zorder,
+            metrics.<Long>getAs("numFilesRemoved"), metrics.<Long>getAs("numFilesAdded"));
+      }
+      if (plan.vacuum()) {
+        spark.sql("VACUUM " + table + " RETAIN " + plan.retainHours() + " HOURS");
+        out.printf("%-26s VACUUM: kept %d hours of history%n", t.name(), plan.retainHours());
+      }
+    }
+  }
+
+  private static boolean isDelta(SparkSession spark, String path) {
+    try {
+      return spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first() != null;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Integer call() {
+    Plan plan = toPlan();
+    SparkSession spark = LakehouseSpark.getOrCreate("marketlake-maintenance",
+        lakehouse.master(), lakehouse.s3());
+    run(spark, plan, System.out);
+    return Cli.OK;
+  }
+
+  public static void main(String[] args) {
+    System.exit(Cli.run(new MaintenanceCommand(), args));
+  }
+}
