@@ -5,6 +5,7 @@ import io.marketlake.common.Cli;
 import io.marketlake.common.spark.MaintenanceCommand;
 import io.marketlake.gold.GoldCommand;
 import io.marketlake.gold.PredictionsCommand;
+import io.marketlake.gold.ReportCommand;
 import io.marketlake.gold.TrainCommand;
 import io.marketlake.ingest.IngestCommand;
 import io.marketlake.silver.SilverCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = "A Delta Lake medallion pipeline for minute-level market data.",
     subcommands = {DemoCommand.class, StackCommand.class, IngestCommand.class,
         BronzeCommand.class, SilverCommand.class, GoldCommand.class, TrainCommand.class,
-        PredictionsCommand.class, MaintenanceCommand.class})
+        PredictionsCommand.class, ReportCommand.class, MaintenanceCommand.class})
 public final class Marketlake implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -31,7 +32,7 @@ public final class Marketlake implements Callable<Integer> {
   public Integer call() {
     throw new ParameterException(spec.commandLine(),
         "Missing command: choose one of demo, stack, ingest, bronze, silver, gold, train,"
-            + " predictions, maintenance");
+            + " predictions, report, maintenance");
   }
 
   public static void main(String[] args) {
