@@ -2,7 +2,10 @@ package io.marketlake.gold;
 
 import io.marketlake.common.Cli;
 import io.marketlake.common.LakehouseOptions;
+import io.marketlake.common.UsageException;
 import io.marketlake.common.spark.LakehouseSpark;
+import java.time.Duration;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -21,6 +24,20 @@ public final class GoldCommand implements Callable<Integer> {
           + " above the current one? (default: ${DEFAULT-VALUE})")
   int horizonMinutes;
 
+  @Option(names = "--stream-5m", description = "Instead of the batch update, run the live 5m"
+      + " rollup (gold/candles_5m_live) as a streaming query over silver's change feed.")
+  boolean stream5m;
+
+  @Option(names = "--trigger", defaultValue = "30s", paramLabel = "available-now|DURATION",
+      description = "With --stream-5m: available-now, or the processing-time interval"
+          + " (default: ${DEFAULT-VALUE}).")
+  String trigger;
+
+  @Option(names = "--watermark", defaultValue = "10m", paramLabel = "DURATION",
+      description = "With --stream-5m: how late a candle may arrive and still count in the live"
+          + " table; later ones are counted and left to the batch job (default: ${DEFAULT-VALUE}).")
+  String watermark;
+
   @Option(names = "--debug", description = "Print stack traces.")
   boolean debug;
 
@@ -34,6 +51,16 @@ public final class GoldCommand implements Callable<Integer> {
     GoldConfig config = toConfig();
     SparkSession spark = LakehouseSpark.getOrCreate("marketlake-gold", config.master(),
         config.s3());
+    if (stream5m) {
+      StreamingQuery query = FiveMinuteStream.start(spark, config.lakehouse(),
+          duration(watermark, "--watermark"),
+          trigger.equalsIgnoreCase("available-now") ? null : duration(trigger, "--trigger"));
+      query.awaitTermination();
+      FiveMinuteStream.Result r = FiveMinuteStream.summarize(query);
+      System.out.printf("gold --stream-5m: %d candles read, %d windows written, %d late candles"
+          + " left to the batch job%n", r.rowsRead(), r.windowsWritten(), r.lateRowsDropped());
+      return Cli.OK;
+    }
     GoldJob.GoldResult r = new GoldJob(config).run(spark);
     System.out.printf("gold: %d silver changes read; windows merged 5m=%d 1h=%d 1d=%d;"
             + " %d feature rows (%.1f s)%n", r.silverChangesRead(),
@@ -41,6 +68,15 @@ public final class GoldCommand implements Callable<Integer> {
         r.windowsMerged().get(RollupWindow.ONE_HOUR), r.windowsMerged().get(RollupWindow.ONE_DAY),
         r.featureRows(), r.millis() / 1000.0);
     return Cli.OK;
+  }
+
+  static Duration duration(String value, String option) {
+    try {
+      return Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new UsageException("Invalid " + option + " '" + value
+          + "': expected a duration such as 30s, 10m");
+    }
   }
 
   public static void main(String[] args) {
