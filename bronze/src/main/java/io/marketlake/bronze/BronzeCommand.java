@@ -90,6 +90,6 @@ public final class BronzeCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(Cli.run(new BronzeCommand(), args));
+    Cli.finish(Cli.run(new BronzeCommand(), args));
   }
 }

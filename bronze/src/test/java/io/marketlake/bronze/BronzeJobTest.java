@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.marketlake.common.UsageException;
+import io.marketlake.common.spark.BronzeSchema;
 import io.marketlake.common.spark.TestSpark;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,6 +47,10 @@ class BronzeJobTest {
         .orderBy("offset").collectAsList();
 
     assertThat(bronze.get(0).schema().fieldNames()).containsExactly(BronzeJob.COLUMNS);
+    // The schema downstream tests write bronze rows with (types; Spark's nullability aside).
+    assertThat(bronze.get(0).schema().fields()).extracting(f -> f.name() + " " + f.dataType().sql())
+        .containsExactlyElementsOf(Arrays.stream(BronzeSchema.TABLE.fields())
+            .map(f -> f.name() + " " + f.dataType().sql()).toList());
     Row raw = bronze.get(0);
     assertThat(raw.<String>getAs("key")).isNull();
     assertThat(raw.<String>getAs("value")).isEqualTo("not json");

@@ -1,5 +1,6 @@
 package io.marketlake.bronze;
 
+import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,7 +35,10 @@ import org.junit.jupiter.api.Test;
  * <p>Each kill lands just after one of the two moments where a crash is most dangerous: a
  * micro-batch's offsets were written to the checkpoint but its data not yet committed to Delta,
  * or the data was committed to Delta but the checkpoint not yet told. Which one, and after how
- * many batches, is drawn from a seeded {@link Random}. {@code -Dmarketlake.bronze.kills=20} runs
+ * many batches, is drawn from a seeded {@link Random}; where each kill really landed is read
+ * back from the checkpoint and the Delta log and printed. The messages are produced in one
+ * chunk per kill, each while bronze runs or restarts, and the last run drains the topic
+ * (available-now). {@code -Dmarketlake.bronze.kills=20} runs
  * the fault suite's 20 kills; {@code -Dmarketlake.bronze.kill.seed=N} replays a sequence.
  */
 class BronzeKillIT {
@@ -45,6 +49,7 @@ class BronzeKillIT {
 
   @Test
   void killedAtRandomPointsItLosesAndDuplicatesNothing() throws Exception {
+    long started = System.nanoTime();
     EmbeddedStack stack = EmbeddedStack.shared();
     String topic = stack.uniqueTopic("bronze-kill");
     Lakehouse lakehouse = stack.uniqueLakehouse("bronze-kill");
@@ -52,16 +57,25 @@ class BronzeKillIT {
         .resolve(lakehouse.root().substring(("s3a://" + EmbeddedStack.BUCKET + "/").length()));
     Path deltaLog = root.resolve("bronze/market_data_raw/_delta_log");
     Path offsets = root.resolve("_checkpoints/bronze_market_data_raw/offsets");
+    Path commits = root.resolve("_checkpoints/bronze_market_data_raw/commits");
     Path logs = Files.createDirectories(Path.of("target", "bronze-kill-logs"));
+    try (Stream<Path> old = Files.list(logs)) {
+      for (Path log : old.toList()) Files.delete(log);   // a previous run's, maybe more kills
+    }
     Random random = new Random(SEED);
     List<String> kills = new ArrayList<>();
+    int chunk = MESSAGES / KILLS;
+    // Two micro-batches per chunk: each run gets killed inside its chunk, so the kills spread
+    // over the whole stream instead of piling up at its start.
+    long maxOffsetsPerTrigger = Math.max(1_000, chunk / 2);
 
     try (KafkaProducer<byte[], byte[]> producer = producer(stack.endpoints())) {
-      int chunk = MESSAGES / (KILLS + 1);
-      Process job = startBronze(stack.endpoints(), topic, lakehouse, "1s", logs, 0);
-      for (int round = 0; round <= KILLS; round++) {
-        produce(producer, topic, round * chunk, round == KILLS ? MESSAGES : (round + 1) * chunk);
-        if (round == KILLS) break;
+      Process job =
+          startBronze(stack.endpoints(), topic, lakehouse, maxOffsetsPerTrigger, logs, 0);
+      for (int round = 0; round < KILLS; round++) {
+        // Produced while the job runs (or restarts): the last round takes the remainder.
+        int until = round == KILLS - 1 ? MESSAGES : (round + 1) * chunk;
+        produce(producer, topic, round * chunk, until);
         boolean afterDeltaCommit = random.nextBoolean();
         Path watched = afterDeltaCommit ? deltaLog : offsets;
         long target = countLogFiles(watched) + 1 + random.nextInt(2);
@@ -71,24 +85,48 @@ class BronzeKillIT {
         assertThat(job.isAlive()).as("bronze died on its own; see %s", logs).isTrue();
         job.destroyForcibly();   // SIGKILL
         assertThat(job.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        kills.add((afterDeltaCommit ? "after Delta commit " : "after offsets file ") + target);
-        job = startBronze(stack.endpoints(), topic, lakehouse, "1s", logs, round + 1);
+        kills.add(whereItLanded(countLogFiles(offsets), countLogFiles(commits),
+            countLogFiles(deltaLog)));
+        if (round < KILLS - 1) {
+          job = startBronze(stack.endpoints(), topic, lakehouse, maxOffsetsPerTrigger, logs,
+              round + 1);
+        }
       }
-      job.destroyForcibly();
-      assertThat(job.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-    Process drain = startBronze(stack.endpoints(), topic, lakehouse, "available-now", logs,
-        KILLS + 1);
+    Process drain = startBronze(stack.endpoints(), topic, lakehouse, null, logs, KILLS);
     assertThat(drain.waitFor(PROGRESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(drain.exitValue()).as("final bronze run; see %s", logs).isZero();
-    System.out.println("kills (seed " + SEED + "): " + kills);
 
     Dataset<Row> bronze = TestSpark.get().read().format("delta")
         .load(root.resolve("bronze/market_data_raw").toUri().toString());
+    Row counts = bronze.selectExpr("count(*)", "count(DISTINCT topic, partition, offset)",
+        "count(DISTINCT get_json_object(value, '$.n'))").first();
+    // Per partition, offsets 0..max with none missing (the topic is written only by this test).
+    List<Row> gaps = bronze.groupBy("partition")
+        .agg(expr("count(*) AS rows"), expr("min(offset) AS first"), expr("max(offset) AS last"))
+        .filter("first <> 0 OR last + 1 <> rows").collectAsList();
+    System.out.printf("BronzeKillIT: seed %d, %d kills %s, %d rows, %d duplicates, %d distinct"
+            + " messages, %.0f s%n", SEED, kills.size(), kills, counts.getLong(0),
+        counts.getLong(0) - counts.getLong(1), counts.getLong(2),
+        (System.nanoTime() - started) / 1e9);
     assertThat(kills).hasSize(KILLS);
-    assertThat(bronze.count()).as("rows").isEqualTo(MESSAGES);
-    assertThat(bronze.select("topic", "partition", "offset").distinct().count())
-        .as("distinct (topic, partition, offset)").isEqualTo(MESSAGES);
+    assertThat(counts.getLong(0)).as("rows").isEqualTo(MESSAGES);
+    assertThat(counts.getLong(1)).as("distinct (topic, partition, offset)").isEqualTo(MESSAGES);
+    assertThat(counts.getLong(2)).as("distinct messages").isEqualTo(MESSAGES);
+    assertThat(gaps).as("partitions with missing offsets").isEmpty();
+  }
+
+  /**
+   * Where in a micro-batch's life the kill landed, from what survived it: batch {@code b}'s
+   * offsets file is written first, then its Delta commit, then its checkpoint commit file. Delta
+   * version {@code v} is batch {@code v}: the streaming sink creates the table with its first
+   * batch and commits once per batch.
+   */
+  private static String whereItLanded(long offsetFiles, long commitFiles, long deltaVersions) {
+    long batch = offsetFiles - 1;
+    if (offsetFiles == commitFiles) return "batch " + batch + " complete";
+    return deltaVersions > batch ? "batch " + batch + " in Delta, not in checkpoint"
+        : "batch " + batch + " planned, not in Delta";
   }
 
   private static KafkaProducer<byte[], byte[]> producer(StackEndpoints endpoints) {
@@ -114,9 +152,12 @@ class BronzeKillIT {
     producer.flush();
   }
 
-  /** Bronze in its own JVM, as spark-submit would run it. */
+  /**
+   * Bronze in its own JVM, as spark-submit would run it: on a 1 s trigger with at most {@code
+   * maxOffsetsPerTrigger} records per batch, or available-now (drain and stop) when that is null.
+   */
   private static Process startBronze(StackEndpoints endpoints, String topic, Lakehouse lakehouse,
-      String trigger, Path logs, int run) throws IOException {
+      Long maxOffsetsPerTrigger, Path logs, int run) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
@@ -129,11 +170,12 @@ class BronzeKillIT {
         BronzeCommand.class.getName(),
         "--bootstrap-servers", endpoints.kafkaBootstrap(), "--topic", topic,
         "--lakehouse", lakehouse.root(), "--s3-endpoint", endpoints.s3Endpoint(),
-        "--s3-access-key", endpoints.s3AccessKey(), "--s3-secret-key", endpoints.s3SecretKey(),
-        "--trigger", trigger));
-    if (!trigger.equals("available-now")) {
-      // Small batches while it is being killed: many commits, many chances to land mid-batch.
-      command.addAll(List.of("--max-offsets-per-trigger", "4000"));
+        "--s3-access-key", endpoints.s3AccessKey(), "--s3-secret-key", endpoints.s3SecretKey()));
+    if (maxOffsetsPerTrigger == null) {
+      command.addAll(List.of("--trigger", "available-now"));
+    } else {
+      command.addAll(List.of("--trigger", "1s",
+          "--max-offsets-per-trigger", String.valueOf(maxOffsetsPerTrigger)));
     }
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");

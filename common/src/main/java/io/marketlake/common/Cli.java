@@ -47,6 +47,20 @@ public final class Cli {
     return commandLine(command).execute(args);
   }
 
+  /**
+   * The end of a Spark layer's {@code main}: returns normally on success, so the job ends the way
+   * its host expects (spark-submit and Databricks JAR tasks both want {@code main} to return;
+   * Databricks documents {@code System.exit} as undefined behaviour). On failure it exits with
+   * the code, except on Databricks, where it throws so the task run is marked failed.
+   */
+  public static void finish(int code) {
+    if (code == OK) return;
+    if (System.getenv("DATABRICKS_RUNTIME_VERSION") != null) {
+      throw new IllegalStateException("marketlake: exit code " + code + " (see the error above)");
+    }
+    System.exit(code);
+  }
+
   /** The exception's own message, with its root cause when that adds something. */
   static String describe(Throwable ex) {
     String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();

@@ -21,6 +21,8 @@ public record Lakehouse(String root) {
   public String silverQuarantine() { return root + "/silver/quarantine"; }
   public String silverQualityMetrics() { return root + "/silver/quality_metrics"; }
   public String goldCandles(String window) { return root + "/gold/candles_" + window; }
+  public String goldCandles5mLive() { return root + "/gold/candles_5m_live"; }
+  public String goldCandles5mLiveBatches() { return root + "/gold/candles_5m_live_batches"; }
   public String goldDailyChange() { return root + "/gold/daily_change"; }
   public String goldFeatures() { return root + "/gold/features"; }
   public String goldModelRuns() { return root + "/gold/model_runs"; }
@@ -44,6 +46,9 @@ public record Lakehouse(String root) {
             java.util.List.of("symbol", "window_start")),
         new Table("gold.candles_1d", goldCandles("1d"),
             java.util.List.of("symbol", "window_start")),
+        new Table("gold.candles_5m_live", goldCandles5mLive(),
+            java.util.List.of("symbol", "window_start")),
+        new Table("gold.candles_5m_live_batches", goldCandles5mLiveBatches(), java.util.List.of()),
         new Table("gold.daily_change", goldDailyChange(), java.util.List.of()),
         new Table("gold.features", goldFeatures(), java.util.List.of("symbol", "open_time")),
         new Table("gold.model_runs", goldModelRuns(), java.util.List.of()),

@@ -5,9 +5,9 @@ import io.marketlake.common.LakehouseOptions;
 import io.marketlake.common.UsageException;
 import io.marketlake.common.spark.LakehouseSpark;
 import java.time.Duration;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,14 +52,7 @@ public final class GoldCommand implements Callable<Integer> {
     SparkSession spark = LakehouseSpark.getOrCreate("marketlake-gold", config.master(),
         config.s3());
     if (stream5m) {
-      StreamingQuery query = FiveMinuteStream.start(spark, config.lakehouse(),
-          duration(watermark, "--watermark"),
-          trigger.equalsIgnoreCase("available-now") ? null : duration(trigger, "--trigger"));
-      query.awaitTermination();
-      FiveMinuteStream.Result r = FiveMinuteStream.summarize(query);
-      System.out.printf("gold --stream-5m: %d candles read, %d windows written, %d late candles"
-          + " left to the batch job%n", r.rowsRead(), r.windowsWritten(), r.lateRowsDropped());
-      return Cli.OK;
+      return stream(spark, config);
     }
     GoldJob.GoldResult r = new GoldJob(config).run(spark);
     System.out.printf("gold: %d silver changes read; windows merged 5m=%d 1h=%d 1d=%d;"
@@ -67,6 +60,41 @@ public final class GoldCommand implements Callable<Integer> {
         r.windowsMerged().get(RollupWindow.FIVE_MINUTES),
         r.windowsMerged().get(RollupWindow.ONE_HOUR), r.windowsMerged().get(RollupWindow.ONE_DAY),
         r.featureRows(), r.millis() / 1000.0);
+    return Cli.OK;
+  }
+
+  /**
+   * Runs the live 5m view until it stops (available-now) or is stopped (Ctrl-C); after every
+   * wait, records the finished micro-batches in gold/candles_5m_live_batches and prints them.
+   */
+  private int stream(SparkSession spark, GoldConfig config) throws Exception {
+    Duration interval = trigger.equalsIgnoreCase("available-now") ? null
+        : duration(trigger, "--trigger");
+    StreamingQuery query = FiveMinuteStream.start(spark, config.lakehouse(),
+        duration(watermark, "--watermark"), interval);
+    long waitMillis = interval == null ? 10_000 : Math.max(1_000, interval.toMillis());
+    long lastBatch = -1;
+    long read = 0;
+    long late = 0;
+    long written = 0;
+    boolean stopped;
+    do {
+      stopped = query.awaitTermination(waitMillis);
+      FiveMinuteStream.Result r = FiveMinuteStream.recordBatches(spark, config.lakehouse(),
+          query, lastBatch);
+      lastBatch = r.lastBatchId();
+      read += r.candlesRead();
+      late += r.lateCandles();
+      written += r.windowsWritten();
+      if (r.batches() > 0 && !stopped) {
+        System.out.printf("gold --stream-5m: batch %d: %d candles read, %d windows written,"
+            + " %d late candles left to the batch job%n", lastBatch, r.candlesRead(),
+            r.windowsWritten(), r.lateCandles());
+      }
+    } while (!stopped);
+    System.out.printf("gold --stream-5m: %d candles read, %d windows written, %d late candles"
+        + " left to the batch job (per batch: gold/candles_5m_live_batches)%n", read, written,
+        late);
     return Cli.OK;
   }
 
@@ -80,6 +108,6 @@ public final class GoldCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(Cli.run(new GoldCommand(), args));
+    Cli.finish(Cli.run(new GoldCommand(), args));
   }
 }

@@ -76,6 +76,6 @@ public final class PredictionsCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(Cli.run(new PredictionsCommand(), args));
+    Cli.finish(Cli.run(new PredictionsCommand(), args));
   }
 }

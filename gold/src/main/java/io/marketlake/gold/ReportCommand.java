@@ -58,7 +58,7 @@ public final class ReportCommand implements Callable<Integer> {
     if (!DeltaTable.isDeltaTable(spark, candles)) {
       throw new UsageException("No gold table at " + candles + ": run gold first");
     }
-    Map<String, ReportHtml.Prediction> latest = latestPredictions(spark, lakehouse);
+    Map<String, List<ReportHtml.Prediction>> predictions = predictions(spark, lakehouse);
     Map<String, Row> daily = new HashMap<>();
     if (DeltaTable.isDeltaTable(spark, lakehouse.goldDailyChange())) {
       spark.read().format("delta").load(lakehouse.goldDailyChange()).collectAsList()
@@ -81,21 +81,27 @@ public final class ReportCommand implements Callable<Integer> {
               : d.<java.math.BigDecimal>getAs("last_price").doubleValue(),
           d == null || d.isNullAt(d.fieldIndex("change_24h_pct")) ? 0
               : d.<java.math.BigDecimal>getAs("change_24h_pct").doubleValue(),
-          latest.get(symbol)));
+          predictions.getOrDefault(symbol, List.of())));
     });
     String html = ReportHtml.render("marketlake report", window, series, modelRuns(spark,
         lakehouse), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     Files.writeString(out, html, StandardCharsets.UTF_8);
   }
 
-  private static Map<String, ReportHtml.Prediction> latestPredictions(SparkSession spark,
+  /** The newest model's predictions per symbol, by time. */
+  private static Map<String, List<ReportHtml.Prediction>> predictions(SparkSession spark,
       Lakehouse lakehouse) {
-    Map<String, ReportHtml.Prediction> latest = new HashMap<>();
-    if (!DeltaTable.isDeltaTable(spark, lakehouse.goldPredictions())) return latest;
-    PredictionsCommand.latest(spark, lakehouse).forEach(p -> latest.put(p.symbol(),
-        new ReportHtml.Prediction(p.asOf().toInstant(), p.horizonMinutes(), p.probabilityUp(),
-            p.direction())));
-    return latest;
+    Map<String, List<ReportHtml.Prediction>> bySymbol = new HashMap<>();
+    if (!DeltaTable.isDeltaTable(spark, lakehouse.goldPredictions())) return bySymbol;
+    spark.read().format("delta").load(lakehouse.goldPredictions())
+        .withColumn("_newest", expr("max(model_version) OVER ()"))
+        .filter("model_version = _newest")
+        .orderBy("symbol", "as_of").collectAsList()
+        .forEach(r -> bySymbol.computeIfAbsent(r.getAs("symbol"), s -> new ArrayList<>())
+            .add(new ReportHtml.Prediction(r.<Timestamp>getAs("as_of").toInstant(),
+                r.<Integer>getAs("horizon_minutes"), r.<Double>getAs("probability_up"),
+                r.getAs("direction"))));
+    return bySymbol;
   }
 
   private static List<ReportHtml.ModelRun> modelRuns(SparkSession spark, Lakehouse lakehouse) {
@@ -105,7 +111,8 @@ public final class ReportCommand implements Callable<Integer> {
         .map(r -> new ReportHtml.ModelRun(r.getAs("model_version"),
             r.<Timestamp>getAs("trained_at").toInstant()
                 .truncatedTo(java.time.temporal.ChronoUnit.SECONDS), r.getAs("test_auc"),
-            r.getAs("test_accuracy"), r.getAs("baseline_majority_accuracy"),
+            r.getAs("test_accuracy"), r.getAs("test_balanced_accuracy"),
+            r.getAs("baseline_majority_accuracy"),
             r.getAs("baseline_last_move_accuracy"), r.<Long>getAs("test_rows")))
         .toList();
   }
@@ -122,6 +129,6 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(Cli.run(new ReportCommand(), args));
+    Cli.finish(Cli.run(new ReportCommand(), args));
   }
 }

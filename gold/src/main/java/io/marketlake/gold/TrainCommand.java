@@ -58,6 +58,6 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(Cli.run(new TrainCommand(), args));
+    Cli.finish(Cli.run(new TrainCommand(), args));
   }
 }

@@ -151,7 +151,8 @@ public final class TrainJob {
     return ModelEvaluation.of(model.transform(test), majorityUp);
   }
 
-  private static Dataset<Row> between(Dataset<Row> rows, Instant from, Instant until) {
+  /** Rows with {@code from <= open_time < until}: how a fold's train and test rows are cut. */
+  static Dataset<Row> between(Dataset<Row> rows, Instant from, Instant until) {
     return rows.filter(col("open_time").geq(lit(Timestamp.from(from)))
         .and(col("open_time").lt(lit(Timestamp.from(until)))));
   }

@@ -16,15 +16,27 @@ import org.apache.spark.sql.SparkSession;
  * {@code train}, then prints the metrics next to both baselines. Not a test: the data is not
  * shipped with the project.
  *
- * <pre>java -cp ... io.marketlake.gold.RealKlinesCheck DIR [horizonMinutes] [folds]</pre>
+ * <pre>java -cp ... io.marketlake.gold.RealKlinesCheck DIR [horizonMinutes] [folds] [report.html]</pre>
+ *
+ * <p>With a fourth argument it also writes the 1h rollups and daily change of the klines and the
+ * HTML report of the result (how {@code docs/report.png} was made).
  */
 public final class RealKlinesCheck {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args.length > 0 ? args[0] : "../shared/data/klines");
     int horizon = args.length > 1 ? Integer.parseInt(args[1]) : 15;
     int folds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    Path report = args.length > 3 ? Path.of(args[3]) : null;
+    String[] files;
+    try (var listing = Files.list(dir)) {
+      files = listing.map(Path::toString).filter(f -> f.matches(".*[A-Z0-9]+-1m-.*\\.csv"))
+          .sorted().toArray(String[]::new);
+    }
+    if (files.length == 0) {
+      throw new IllegalArgumentException("No SYMBOL-1m-*.csv kline dumps in " + dir);
+    }
     SparkSession spark = TestSpark.get();
-    Dataset<Row> raw = spark.read().option("header", "true").csv(dir + "/*-1m-*.csv")
+    Dataset<Row> raw = spark.read().option("header", "true").csv(files)
         .withColumn("file", org.apache.spark.sql.functions.input_file_name());
     Dataset<Row> candles = raw.selectExpr(
         "regexp_extract(file, '([A-Z0-9]+)-1m-', 1) AS symbol",
@@ -48,6 +60,13 @@ public final class RealKlinesCheck {
         m.auc(), m.accuracy(), m.balancedAccuracy());
     System.out.printf(Locale.ROOT, "  baselines: majority class %.4f | same as last move %.4f%n",
         m.majorityAccuracy(), m.lastMoveAccuracy());
+    if (report != null) {
+      Rollups.rollup(candles, RollupWindow.ONE_HOUR).write().format("delta")
+          .save(lakehouse.goldCandles("1h"));
+      DailyChange.compute(candles).write().format("delta").save(lakehouse.goldDailyChange());
+      ReportCommand.write(spark, lakehouse, "1h", 7, report);
+      System.out.println("  report: " + report.toAbsolutePath());
+    }
   }
 
   private RealKlinesCheck() {}

@@ -51,24 +51,60 @@ class RollupsTest {
     assertThat(full.<Boolean>getAs("complete")).isTrue();
 
     Row partial = rows.get(1);
+    assertThat(partial.<Timestamp>getAs("window_start").getTime())
+        .isEqualTo(SyntheticCandles.T0 + 300_000);
+    assertThat(partial.<Timestamp>getAs("window_end").getTime())
+        .isEqualTo(SyntheticCandles.T0 + 600_000);
     assertThat(partial.<BigDecimal>getAs("open")).isEqualByComparingTo("10.45");
     assertThat(partial.<BigDecimal>getAs("close")).isEqualByComparingTo("10.6");
     assertThat(partial.<BigDecimal>getAs("high")).isEqualByComparingTo("10.7");
     assertThat(partial.<BigDecimal>getAs("low")).isEqualByComparingTo("10.4");
+    assertThat(partial.<BigDecimal>getAs("volume")).isEqualByComparingTo("13");
+    // 6×10.5 + 7×10.6 = 137.2
+    assertThat(partial.<BigDecimal>getAs("quote_volume")).isEqualByComparingTo("137.2");
+    assertThat(partial.<Long>getAs("trades")).isEqualTo(130L);
     assertThat(partial.<Long>getAs("candle_count")).isEqualTo(2L);
     assertThat(partial.<Boolean>getAs("complete")).isFalse();
-    assertThat(rows.get(2).<String>getAs("symbol")).isEqualTo("NEARUSDT");
+
+    Row single = rows.get(2);
+    assertThat(single.<String>getAs("symbol")).isEqualTo("NEARUSDT");
+    assertThat(single.<Timestamp>getAs("window_start").getTime()).isEqualTo(SyntheticCandles.T0);
+    assertThat(List.of(single.<BigDecimal>getAs("open"), single.<BigDecimal>getAs("high"),
+            single.<BigDecimal>getAs("low"), single.<BigDecimal>getAs("close"),
+            single.<BigDecimal>getAs("volume"), single.<BigDecimal>getAs("quote_volume")))
+        .usingElementComparator(BigDecimal::compareTo)
+        .containsExactly(new BigDecimal("1.0"), new BigDecimal("1.1"), new BigDecimal("0.9"),
+            new BigDecimal("1.05"), new BigDecimal("100"), new BigDecimal("105"));
+    assertThat(single.<Long>getAs("trades")).isEqualTo(5L);
+    assertThat(single.<Long>getAs("candle_count")).isEqualTo(1L);
+    assertThat(single.<Boolean>getAs("complete")).isFalse();
   }
 
   @Test
   void hourAndDayWindowsStartOnTheirUtcBoundaries() {
     Row hour = Rollups.rollup(candles(), RollupWindow.ONE_HOUR).filter("symbol = 'LINKUSDT'")
         .first();
+    assertThat(hour.<String>getAs("window")).isEqualTo("1h");
+    assertThat(hour.<Timestamp>getAs("window_start").getTime()).isEqualTo(SyntheticCandles.T0);
+    assertThat(hour.<Timestamp>getAs("window_end").getTime())
+        .isEqualTo(SyntheticCandles.T0 + 3_600_000);
+    assertThat(hour.<BigDecimal>getAs("open")).isEqualByComparingTo("10.0");
+    assertThat(hour.<BigDecimal>getAs("high")).isEqualByComparingTo("10.9");
+    assertThat(hour.<BigDecimal>getAs("low")).isEqualByComparingTo("9.7");
+    assertThat(hour.<BigDecimal>getAs("close")).isEqualByComparingTo("10.6");
+    assertThat(hour.<BigDecimal>getAs("volume")).isEqualByComparingTo("28");
+    assertThat(hour.<BigDecimal>getAs("quote_volume")).isEqualByComparingTo("292.45");
+    assertThat(hour.<Long>getAs("trades")).isEqualTo(280L);
     assertThat(hour.<Long>getAs("candle_count")).isEqualTo(7L);
     assertThat(hour.<Boolean>getAs("complete")).isFalse();
-    assertThat(hour.<BigDecimal>getAs("close")).isEqualByComparingTo("10.6");
     Row day = Rollups.rollup(candles(), RollupWindow.ONE_DAY).filter("symbol = 'LINKUSDT'")
         .first();
+    assertThat(day.<String>getAs("window")).isEqualTo("1d");
+    assertThat(day.<BigDecimal>getAs("open")).isEqualByComparingTo("10.0");
+    assertThat(day.<BigDecimal>getAs("close")).isEqualByComparingTo("10.6");
+    assertThat(day.<Long>getAs("trades")).isEqualTo(280L);
+    assertThat(day.<Long>getAs("candle_count")).isEqualTo(7L);
+    assertThat(day.<Boolean>getAs("complete")).isFalse();
     assertThat(day.<Timestamp>getAs("window_start").toInstant().toString())
         .isEqualTo("2026-02-01T00:00:00Z");
     assertThat(day.<Timestamp>getAs("window_end").toInstant().toString())

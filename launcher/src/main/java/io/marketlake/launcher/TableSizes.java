@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.SparkSession;
 
-/** Row counts of every table of a lakehouse, by name, in flow order. */
+/** Row counts of every table a lakehouse holds, by name, in flow order. */
 final class TableSizes {
   private TableSizes() {}
 
@@ -19,7 +19,10 @@ final class TableSizes {
     return tables;
   }
 
-  /** Counts every table; concurrently, since each count mostly waits on storage round trips. */
+  /**
+   * Counts every table that exists (the live 5m view's tables exist only once {@code gold
+   * --stream-5m} has run); concurrently, since each count mostly waits on storage round trips.
+   */
   static Map<String, Long> count(SparkSession spark, Lakehouse lakehouse) throws Exception {
     Map<String, String> tables = tables(lakehouse);
     ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -27,10 +30,11 @@ final class TableSizes {
       Map<String, Future<Long>> counts = new LinkedHashMap<>();
       tables.forEach((name, path) -> counts.put(name, pool.submit(() ->
           DeltaTable.isDeltaTable(spark, path)
-              ? spark.read().format("delta").load(path).count() : 0L)));
+              ? spark.read().format("delta").load(path).count() : -1L)));
       Map<String, Long> rows = new LinkedHashMap<>();
       for (Map.Entry<String, Future<Long>> e : counts.entrySet()) {
-        rows.put(e.getKey(), e.getValue().get());
+        long count = e.getValue().get();
+        if (count >= 0) rows.put(e.getKey(), count);
       }
       return rows;
     } finally {

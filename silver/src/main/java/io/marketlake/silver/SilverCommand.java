@@ -49,6 +49,6 @@ public final class SilverCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(Cli.run(new SilverCommand(), args));
+    Cli.finish(Cli.run(new SilverCommand(), args));
   }
 }

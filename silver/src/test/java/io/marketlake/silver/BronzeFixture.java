@@ -2,6 +2,7 @@ package io.marketlake.silver;
 
 import io.marketlake.common.MarketMessage;
 import io.marketlake.common.MessageCodec;
+import io.marketlake.common.spark.BronzeSchema;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Date;
@@ -12,22 +13,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** Builds bronze rows (the bronze table's schema) from literal messages. */
 final class BronzeFixture {
-  static final StructType BRONZE = new StructType()
-      .add("key", DataTypes.StringType)
-      .add("value", DataTypes.StringType)
-      .add("topic", DataTypes.StringType)
-      .add("partition", DataTypes.IntegerType)
-      .add("offset", DataTypes.LongType)
-      .add("kafka_timestamp", DataTypes.TimestampType)
-      .add("headers", DataTypes.createArrayType(new StructType()
-          .add("key", DataTypes.StringType).add("value", DataTypes.StringType)))
-      .add("ingest_time", DataTypes.TimestampType)
-      .add("ingest_date", DataTypes.DateType);
+  static final StructType BRONZE = BronzeSchema.TABLE;
 
   /** 2026-02-01T00:00:00Z */
   static final long T0 = 1769904000000L;

@@ -5,14 +5,20 @@ import static io.marketlake.silver.BronzeFixture.candle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.S3Settings;
 import io.marketlake.common.spark.TestSpark;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -42,11 +48,6 @@ class SilverJobTest {
     assertThat(first.quarantined()).isEqualTo(1);
     assertThat(first.otherKinds()).isEqualTo(1);
     assertThat(silver(lakehouse)).containsExactly("LINKUSDT@1=10.5", "LINKUSDT@2=10.6");
-    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + lakehouse.silverCandles1m() + "`").first();
-    assertThat(detail.<String, String>getJavaMap(detail.fieldIndex("properties")))
-        .containsEntry("delta.enableChangeDataFeed", "true");
-    assertThat(detail.<String>getList(detail.fieldIndex("partitionColumns")))
-        .containsExactly("open_date");
     Row refused = spark.read().format("delta").load(lakehouse.silverQuarantine()).first();
     assertThat(refused.<String>getList(refused.fieldIndex("failed_rules")))
         .containsExactly("symbol_format");
@@ -76,6 +77,75 @@ class SilverJobTest {
     assertThat(replay.bronzeRowsRead()).isEqualTo(7);
     assertThat(replay.candlesInserted() + replay.candlesUpdated()).isZero();
     assertThat(silverRows(lakehouse)).isEqualTo(before);
+  }
+
+  @Test
+  void everyRuleSendsItsBadRowToTheQuarantineTableUnderItsNameAndCountsIt() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
+    Timestamp ingested = at("2026-02-02T00:00:00Z");
+    BronzeFixture bronze = new BronzeFixture().add(candle("LINKUSDT", 2, "10.5"), ingested);
+    List<String> expected = new ArrayList<>();
+    SilverTransformsTest.badRows().forEach(arguments -> {
+      @SuppressWarnings("unchecked")
+      Consumer<ObjectNode> breakIt = (Consumer<ObjectNode>) arguments.get()[1];
+      ObjectNode message = SilverTransformsTest.validJson();
+      breakIt.accept(message);
+      bronze.addRaw("LINKUSDT", message.toString(), ingested);
+      expected.add((expected.size() + 1) + " " + arguments.get()[0]);
+    });
+    appendBronze(lakehouse, bronze);
+
+    SilverJob.SilverResult result = new SilverJob(config(lakehouse)).run(spark);
+
+    assertThat(result.candlesInserted()).isEqualTo(1);
+    assertThat(result.quarantined()).isEqualTo(expected.size());
+    // Offset 0 is the good candle; offset i is the i-th bad row, refused for its rule alone.
+    List<String> refused = spark.read().format("delta").load(lakehouse.silverQuarantine())
+        .orderBy("kafka_offset").collectAsList().stream()
+        .map(r -> r.<Long>getAs("kafka_offset") + " "
+            + String.join(",", r.<String>getList(r.fieldIndex("failed_rules"))))
+        .toList();
+    assertThat(refused).isEqualTo(expected);
+    // The metrics table counts each rule's failures: one row per default rule, two for
+    // required_fields (a missing and an unparseable field), the rest pass.
+    Map<String, Long> failures = new TreeMap<>();
+    spark.read().format("delta").load(lakehouse.silverQualityMetrics())
+        .groupBy("rule").agg(org.apache.spark.sql.functions.sum("rows_failed"))
+        .collectAsList().forEach(r -> failures.put(r.getString(0), r.getLong(1)));
+    Map<String, Long> expectedFailures = new TreeMap<>();
+    QualityRules.defaults().forEach(r -> expectedFailures.put(r.name(), 1L));
+    expectedFailures.put("valid_json", 0L);
+    expectedFailures.put("supported_schema_version", 1L);
+    expectedFailures.put("required_fields", 2L);
+    assertThat(failures).isEqualTo(expectedFailures);
+  }
+
+  @Test
+  void silverTablesCarryTheirDocumentedLayoutAndProperties() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
+    appendBronze(lakehouse, new BronzeFixture()
+        .add(candle("LINKUSDT", 1, "10.5"), at("2026-02-02T00:00:00Z")));
+    new SilverJob(config(lakehouse)).run(spark);
+
+    Row candles = detail(lakehouse.silverCandles1m());
+    assertThat(candles.<String, String>getJavaMap(candles.fieldIndex("properties")))
+        .containsEntry("delta.enableChangeDataFeed", "true")
+        .containsEntry("delta.autoOptimize.optimizeWrite", "true")
+        .containsEntry("delta.checkpointInterval", "20");
+    assertThat(candles.<String>getList(candles.fieldIndex("partitionColumns")))
+        .containsExactly("open_date");
+    // Gold reads silver's change feed from version 0 on: the feed must exist from the start.
+    assertThat(spark.read().format("delta").option("readChangeFeed", "true")
+        .option("startingVersion", 0).load(lakehouse.silverCandles1m())
+        .filter("_change_type = 'insert'").count()).isEqualTo(1);
+    for (String table : List.of(lakehouse.silverQuarantine(), lakehouse.silverQualityMetrics())) {
+      Row d = detail(table);
+      assertThat(d.<String>getList(d.fieldIndex("partitionColumns"))).as(table).isEmpty();
+    }
+  }
+
+  private Row detail(String table) {
+    return spark.sql("DESCRIBE DETAIL delta.`" + table + "`").first();
   }
 
   @Test

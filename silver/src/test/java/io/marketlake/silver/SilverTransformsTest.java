@@ -165,7 +165,7 @@ class SilverTransformsTest {
   }
 
   /** open 10, high 10.51, low 9.99, close 10.5, at minute 1. */
-  private static ObjectNode validJson() {
+  static ObjectNode validJson() {
     try {
       ObjectNode node = (ObjectNode) JSON.readTree(MessageCodec.encode(candle("LINKUSDT", 1,
           "10.5")));

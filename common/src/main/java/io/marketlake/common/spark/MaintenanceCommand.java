@@ -77,37 +77,59 @@ public final class MaintenanceCommand implements Callable<Integer> {
     return new Plan(chosen, optimize, vacuum, retainHours);
   }
 
-  /** Runs the plan; tables that do not exist yet are skipped. */
+  /**
+   * Runs the plan; tables that do not exist yet are skipped. A retention below
+   * {@value #SAFE_RETENTION_HOURS} hours is run as given: the CLI's guard ({@link #toPlan}) has
+   * already asked for {@code --allow-short-retention}, so Delta's own check is lifted for this run
+   * only and restored afterwards.
+   */
   public static void run(SparkSession spark, Plan plan, PrintStream out) {
-    if (plan.retainHours() < SAFE_RETENTION_HOURS) {
-      // Delta refuses short retentions unless told: the CLI has already asked the user.
-      spark.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+    String check = "spark.databricks.delta.retentionDurationCheck.enabled";
+    String before = spark.conf().get(check, null);
+    if (plan.vacuum() && plan.retainHours() < SAFE_RETENTION_HOURS) {
+      spark.conf().set(check, "false");
     }
-    for (Lakehouse.Table t : plan.tables()) {
-      if (!isDelta(spark, t.path())) {
-        out.printf("%-26s skipped: no table yet%n", t.name());
-        continue;
+    try {
+      for (Lakehouse.Table t : plan.tables()) {
+        if (!isDelta(spark, t.path())) {
+          out.printf("%-26s skipped: no table yet%n", t.name());
+          continue;
+        }
+        maintain(spark, t, plan, out);
       }
-      String table = "delta.`" + t.path() + "`";
-      if (plan.optimize()) {
-        String zorder = t.clusterBy().isEmpty() ? ""
-            : " ZORDER BY (" + String.join(", ", t.clusterBy()) + ")";
-        Row metrics = spark.sql("OPTIMIZE " + table + zorder).first().getStruct(1);
-        out.printf("%-26s OPTIMIZE%s: %d files removed, %d added%n", t.name(), zorder,
-            metrics.<Long>getAs("numFilesRemoved"), metrics.<Long>getAs("numFilesAdded"));
-      }
-      if (plan.vacuum()) {
-        spark.sql("VACUUM " + table + " RETAIN " + plan.retainHours() + " HOURS");
-        out.printf("%-26s VACUUM: kept %d hours of history%n", t.name(), plan.retainHours());
-      }
+    } finally {
+      if (before == null) spark.conf().unset(check);
+      else spark.conf().set(check, before);
     }
   }
 
+  private static void maintain(SparkSession spark, Lakehouse.Table t, Plan plan,
+      PrintStream out) {
+    String table = "delta.`" + t.path() + "`";
+    if (plan.optimize()) {
+      String zorder = t.clusterBy().isEmpty() ? ""
+          : " ZORDER BY (" + String.join(", ", t.clusterBy()) + ")";
+      Row metrics = spark.sql("OPTIMIZE " + table + zorder).first().getStruct(1);
+      out.printf("%-26s OPTIMIZE%s: %d files removed, %d added%n", t.name(), zorder,
+          metrics.<Long>getAs("numFilesRemoved"), metrics.<Long>getAs("numFilesAdded"));
+    }
+    if (plan.vacuum()) {
+      spark.sql("VACUUM " + table + " RETAIN " + plan.retainHours() + " HOURS");
+      out.printf("%-26s VACUUM: kept %d hours of history%n", t.name(), plan.retainHours());
+    }
+  }
+
+  /**
+   * Whether the table has a Delta log. Asked of the file system rather than by catching a failed
+   * query, so that an unreachable store or bad credentials fail the run instead of reading as
+   * "no table yet".
+   */
   private static boolean isDelta(SparkSession spark, String path) {
     try {
-      return spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first() != null;
-    } catch (Exception e) {
-      return false;
+      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
+      return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot read " + path + ": " + e.getMessage(), e);
     }
   }
 
@@ -121,6 +143,6 @@ public final class MaintenanceCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(Cli.run(new MaintenanceCommand(), args));
+    Cli.finish(Cli.run(new MaintenanceCommand(), args));
   }
 }

@@ -44,6 +44,35 @@ class MaintenanceCommandTest {
         "gold.features              VACUUM: kept 0 hours of history");
     assertThat(parquetFiles(table)).hasSize(1);
     assertThat(spark.read().format("delta").load(lakehouse.goldFeatures()).count()).isEqualTo(3);
+    // Delta's own retention check is lifted for that run only, not for the rest of the session.
+    assertThat(spark.conf().get("spark.databricks.delta.retentionDurationCheck.enabled", null))
+        .isNull();
+  }
+
+  @Test
+  void optionsBecomeAPlan() {
+    MaintenanceCommand all = parse("--lakehouse=" + dir.toUri(), "--optimize");
+    assertThat(all.toPlan().tables()).hasSize(13)
+        .extracting(Lakehouse.Table::name).startsWith("bronze.market_data_raw");
+    assertThat(all.toPlan().vacuum()).isFalse();
+
+    MaintenanceCommand.Plan shortRetention = parse("--lakehouse=" + dir.toUri(), "--vacuum",
+        "--table", "silver.candles_1m", "--retain-hours", "24", "--allow-short-retention")
+        .toPlan();
+    assertThat(shortRetention.tables()).extracting(Lakehouse.Table::name)
+        .containsExactly("silver.candles_1m");
+    assertThat(shortRetention.tables().get(0).clusterBy()).containsExactly("symbol", "open_time");
+    assertThat(shortRetention.retainHours()).isEqualTo(24);
+    assertThat(shortRetention.optimize()).isFalse();
+  }
+
+  @Test
+  void optimizeAloneNeedsNoRetentionFlag() {
+    // The guard is about deleting files: OPTIMIZE never deletes, whatever --retain-hours says.
+    MaintenanceCommand.Plan plan = parse("--lakehouse=" + dir.toUri(), "--optimize",
+        "--retain-hours", "1").toPlan();
+    assertThat(plan.optimize()).isTrue();
+    assertThat(plan.vacuum()).isFalse();
   }
 
   @Test
@@ -68,6 +97,12 @@ class MaintenanceCommandTest {
     assertThat(run(lakehouse, "--optimize", "--table", "silver.candles")).startsWith(
         "2 error: Unknown table 'silver.candles': expected all or one of bronze.market_data_raw,"
             + " silver.candles_1m,");
+  }
+
+  private static MaintenanceCommand parse(String... args) {
+    MaintenanceCommand command = new MaintenanceCommand();
+    Cli.commandLine(command).parseArgs(args);
+    return command;
   }
 
   private static String run(String... args) {

@@ -1,0 +1,24 @@
+package io.marketlake.common.spark;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The bronze table's schema, for tests downstream of bronze that write bronze rows directly
+ * (without Kafka). {@code BronzeJobTest} checks that the bronze job writes exactly this.
+ */
+public final class BronzeSchema {
+  public static final StructType TABLE = new StructType()
+      .add("key", DataTypes.StringType)
+      .add("value", DataTypes.StringType)
+      .add("topic", DataTypes.StringType)
+      .add("partition", DataTypes.IntegerType)
+      .add("offset", DataTypes.LongType)
+      .add("kafka_timestamp", DataTypes.TimestampType)
+      .add("headers", DataTypes.createArrayType(new StructType()
+          .add("key", DataTypes.StringType).add("value", DataTypes.StringType)))
+      .add("ingest_time", DataTypes.TimestampType)
+      .add("ingest_date", DataTypes.DateType);
+
+  private BronzeSchema() {}
+}

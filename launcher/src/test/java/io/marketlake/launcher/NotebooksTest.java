@@ -1,0 +1,92 @@
+package io.marketlake.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.marketlake.common.spark.TestSpark;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.catalyst.parser.ParserInterface;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every notebook under {@code notebooks/} is a well-formed Databricks source notebook: SQL
+ * statements parse with Spark's own parser (Delta's extension included), every parameter marker
+ * has a widget, and the marketlake classes a Scala notebook calls exist in the layer jars.
+ * {@link NotebookSqlIT} runs the SQL against real tables.
+ */
+class NotebooksTest {
+  private static final Pattern MARKETLAKE_CLASS =
+      Pattern.compile("io\\.marketlake\\.[a-z]+(?:\\.[a-z]+)*\\.[A-Z]\\w*");
+
+  @Test
+  void everySqlStatementParses() throws Exception {
+    ParserInterface parser = TestSpark.get().sessionState().sqlParser();
+    List<Path> notebooks = DatabricksNotebook.all();
+    assertThat(notebooks).extracting(p -> p.getFileName().toString())
+        .contains("00_setup_tables.sql", "01_bronze.sql", "02_silver.sql", "03_gold.sql",
+            "04_predictions.sql", "05_maintenance.sql", "10_run_layers.scala");
+    int statements = 0;
+    for (Path path : notebooks) {
+      DatabricksNotebook notebook = DatabricksNotebook.parse(path);
+      assertThat(notebook.cells()).as("%s has code cells", path.getFileName())
+          .anyMatch(c -> !c.markdown());
+      if (!notebook.language().equals("sql")) continue;
+      for (DatabricksNotebook.Cell cell : notebook.cells()) {
+        for (String sql : cell.sqlStatements()) {
+          try {
+            parser.parsePlan(sql);
+          } catch (Exception e) { // ParseException is checked, though Scala does not say so
+            throw new AssertionError(notebook.name() + " cell " + cell.number() + " ("
+                + cell.title() + ") does not parse: " + e.getMessage().lines().findFirst()
+                .orElse("") + "\n" + sql, e);
+          }
+          statements++;
+        }
+      }
+    }
+    assertThat(statements).isGreaterThan(30);
+  }
+
+  @Test
+  void everyParameterMarkerHasAWidgetInItsNotebook() throws Exception {
+    for (Path path : DatabricksNotebook.all()) {
+      DatabricksNotebook notebook = DatabricksNotebook.parse(path);
+      if (!notebook.language().equals("sql")) continue;
+      Set<String> used = new LinkedHashSet<>();
+      notebook.cells().forEach(c -> used.addAll(c.markers()));
+      assertThat(notebook.widgets().keySet()).as("widgets of %s", notebook.name())
+          .containsAll(used);
+    }
+  }
+
+  @Test
+  void scalaNotebooksCallClassesThatTheLayerJarsHold() throws Exception {
+    Path notebook = LayerJars.projectRoot().resolve("notebooks/10_run_layers.scala");
+    DatabricksNotebook parsed = DatabricksNotebook.parse(notebook);
+    Set<String> classes = new LinkedHashSet<>();
+    for (DatabricksNotebook.Cell cell : parsed.cells()) {
+      Matcher m = MARKETLAKE_CLASS.matcher(cell.text());
+      while (m.find()) classes.add(m.group());
+    }
+    assertThat(classes).contains("io.marketlake.common.Cli", "io.marketlake.bronze.BronzeCommand",
+        "io.marketlake.silver.SilverCommand", "io.marketlake.gold.GoldCommand",
+        "io.marketlake.gold.TrainCommand");
+    for (String className : classes) {
+      String module = className.split("\\.")[2];
+      String jarModule = module.equals("common") ? "silver" : module;
+      try (URLClassLoader loader = LayerJars.clusterLoader(
+          LayerJars.jar("marketlake-" + jarModule + "-0.1.0-SNAPSHOT-spark.jar"))) {
+        assertThat(Class.forName(className, false, loader).getClassLoader())
+            .as("%s is in the %s jar", className, jarModule).isSameAs(loader);
+      }
+    }
+    // main() ends in System.exit, which would stop the notebook's driver: the notebook goes
+    // through Cli.run, which returns the exit code.
+    assertThat(parsed.cells()).noneMatch(c -> c.text().contains(".main("));
+  }
+}
