@@ -34,9 +34,14 @@ public final class Cli {
             err.println("error: " + ex.getMessage());
             return USAGE;
           }
-          err.println("error: " + describe(ex));
-          if (debug) ex.printStackTrace(err);
-          else err.println("(run again with --debug for the stack trace)");
+          if (debug) {
+            err.println("error: " + describe(ex));
+            ex.printStackTrace(err);
+          } else {
+            // One line, the hint included: a log scraper or a terminal sees the whole story.
+            err.println("error: " + describe(ex) + " (--debug for the stack trace)");
+          }
+          err.flush();
           return FAILURE;
         });
     return cmd;

@@ -1,6 +1,7 @@
 package io.marketlake.gold;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
@@ -9,6 +10,7 @@ import io.marketlake.common.UsageException;
 import io.marketlake.common.spark.LakehouseSpark;
 import java.sql.Timestamp;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +36,8 @@ public final class GoldJob {
   private final GoldConfig config;
   private final Map<RollupWindow, Long> windowsMerged = new EnumMap<>(RollupWindow.class);
   private long changesRead;
+  /** Per symbol, the newest open_time among this run's silver changes. */
+  private final Map<String, Timestamp> newestChange = new java.util.HashMap<>();
 
   public GoldJob(GoldConfig config) {
     this.config = config;
@@ -48,10 +52,9 @@ public final class GoldJob {
     }
     for (RollupWindow w : RollupWindow.values()) windowsMerged.put(w, 0L);
     updateRollups(spark, silver);
+    updateDailyChange(spark, silver);
 
     Dataset<Row> candles = spark.read().format("delta").load(silver);
-    DailyChange.compute(candles).write().format("delta").mode("overwrite")
-        .option("overwriteSchema", "true").save(config.lakehouse().goldDailyChange());
     Dataset<Row> features = Features.compute(candles, config.horizonMinutes());
     features.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
         .save(config.lakehouse().goldFeatures());
@@ -84,6 +87,46 @@ public final class GoldJob {
     query.awaitTermination();
   }
 
+  /**
+   * Recomputes the daily-change row of every symbol a change touched, from that symbol's last 24
+   * hours only, and MERGEs it; the other symbols' rows are left alone.
+   */
+  private void updateDailyChange(SparkSession spark, String silver) {
+    String path = config.lakehouse().goldDailyChange();
+    Dataset<Row> silverRows = spark.read().format("delta").load(silver);
+    DeltaTable.createIfNotExists(spark).location(path)
+        .addColumns(DailyChange.compute(silverRows.limit(0)).schema())
+        .comment("Last price and rolling 24 hours per symbol, as of its newest candle.")
+        .execute();
+    if (newestChange.isEmpty()) return;
+    // As of each symbol's newest candle: the newer of the table's and the newest change's (a
+    // correction of an old candle leaves as_of where it was).
+    Map<String, Timestamp> asOf = new java.util.HashMap<>(newestChange);
+    for (Row r : spark.read().format("delta").load(path)
+        .filter(col("symbol").isin(asOf.keySet().toArray()))
+        .select("symbol", "as_of").collectAsList()) {
+      asOf.merge(r.getString(0), r.getTimestamp(1), GoldJob::later);
+    }
+    long earliest = asOf.values().stream().mapToLong(Timestamp::getTime).min().getAsLong()
+        - RollupWindow.ONE_DAY.seconds() * 1000;
+    List<Row> asOfRows = asOf.entrySet().stream()
+        .map(e -> org.apache.spark.sql.RowFactory.create(e.getKey(), e.getValue())).toList();
+    Dataset<Row> asOfTable = spark.createDataFrame(asOfRows, new org.apache.spark.sql.types
+        .StructType().add("symbol", "string").add("as_of", "timestamp"));
+    // The time filter lets Delta skip every file older than the earliest window.
+    Dataset<Row> recent = silverRows.filter(col("open_time").gt(lit(new Timestamp(earliest))));
+    DeltaTable.forPath(spark, path).as("t")
+        .merge(DailyChange.compute(DailyChange.last24Hours(recent, asOfTable)).as("s"),
+            "t.symbol = s.symbol")
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+  }
+
+  private static Timestamp later(Timestamp a, Timestamp b) {
+    return a.after(b) ? a : b;
+  }
+
   /** Recomputes and MERGEs every window that a batch of silver changes touches. */
   void mergeTouchedWindows(SparkSession spark, String silver, Dataset<Row> changes)
       throws Exception {
@@ -96,6 +139,9 @@ public final class GoldJob {
           .count(org.apache.spark.sql.functions.lit(1))).first();
       if (range.getLong(2) == 0) return;
       changesRead += range.getLong(2);
+      for (Row newest : changed.groupBy("symbol").agg(max("open_time")).collectAsList()) {
+        newestChange.merge(newest.getString(0), newest.getTimestamp(1), GoldJob::later);
+      }
       Timestamp from = floor(range.getTimestamp(0), RollupWindow.ONE_DAY);
       Timestamp until = new Timestamp(floor(range.getTimestamp(1), RollupWindow.ONE_DAY)
           .getTime() + RollupWindow.ONE_DAY.seconds() * 1000);

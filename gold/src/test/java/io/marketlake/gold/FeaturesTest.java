@@ -53,25 +53,91 @@ class FeaturesTest {
   }
 
   @Test
+  void noFeatureLooksFurtherBackThanMaxLag() {
+    int minutes = 400;
+    int changedUntil = 100;
+    SyntheticCandles base = new SyntheticCandles().path("LINKUSDT", minutes, 7, 0.001, 0, 0);
+    List<Row> baseRows = base.toDataset(spark).orderBy("open_time").collectAsList();
+    // Minutes 0..changedUntil replaced by another seed's path; everything later is the same.
+    List<Row> other = new SyntheticCandles().path("LINKUSDT", minutes, 9, 0.001, 0, 0)
+        .toDataset(spark).orderBy("open_time").collectAsList();
+    SyntheticCandles altered = new SyntheticCandles();
+    for (int m = 0; m < minutes; m++) {
+      Row r = m <= changedUntil ? other.get(m) : baseRows.get(m);
+      altered.add("LINKUSDT", m, r.getDecimal(3).toPlainString(), r.getDecimal(4).toPlainString(),
+          r.getDecimal(5).toPlainString(), r.getDecimal(6).toPlainString(),
+          r.getDecimal(7).toPlainString(), r.getLong(9));
+    }
+    List<Row> original = Features.compute(base.toDataset(spark), 15).orderBy("open_time")
+        .collectAsList();
+    List<Row> changed = Features.compute(altered.toDataset(spark), 15).orderBy("open_time")
+        .collectAsList();
+
+    // Features at minute t read minutes (t - MAX_LAG, t]: from changedUntil + MAX_LAG on, none
+    // may differ; and the one just before must differ in some feature, or MAX_LAG is too large.
+    int firstClean = changedUntil + Features.MAX_LAG;
+    for (int i = 0; i < original.size(); i++) {
+      int minute = i + Features.MAX_LAG;
+      if (minute < firstClean) continue;
+      for (String feature : Features.COLUMNS) {
+        assertThat(changed.get(i).<Double>getAs(feature)).as("%s at minute %d", feature, minute)
+            .isEqualTo(original.get(i).<Double>getAs(feature));
+      }
+    }
+    Row lastTouchedBefore = original.get(firstClean - 1 - Features.MAX_LAG);
+    Row lastTouchedAfter = changed.get(firstClean - 1 - Features.MAX_LAG);
+    assertThat(Features.COLUMNS).as("the longest look-back reaches minute %d", changedUntil)
+        .anyMatch(f -> !java.util.Objects.equals(lastTouchedBefore.getAs(f),
+            lastTouchedAfter.getAs(f)));
+  }
+
+  @Test
   void returnsLabelsAndFlatMoves() {
+    int lag = Features.MAX_LAG;
     SyntheticCandles candles = new SyntheticCandles();
-    for (int m = 0; m <= 80; m++) {
-      String close = m == 80 ? "12" : m == 62 ? "9" : "10";   // flat except two moves
+    for (int m = 0; m <= lag + 20; m++) {
+      // flat except two moves
+      String close = m == lag + 20 ? "12" : m == lag + 2 ? "9" : "10";
       candles.add("NEARUSDT", m, "10", "12", "9", close, "5", 5);
     }
     List<Row> rows = Features.compute(candles.toDataset(spark), 2).orderBy("open_time")
         .collectAsList();
-    Row at60 = rows.get(0);   // first row with 60 minutes of history
-    assertThat(at60.<Timestamp>getAs("open_time").getTime())
-        .isEqualTo(SyntheticCandles.T0 + 60 * 60_000L);
-    assertThat(at60.<Double>getAs("label_up")).as("10 → 9: down").isEqualTo(0.0);
-    Row at62 = rows.get(2);
-    assertThat(at62.<Double>getAs("ret_1")).isCloseTo(Math.log(9.0 / 10.0), within(1e-12));
-    assertThat(at62.<Double>getAs("label_up")).as("9 → 10: up").isEqualTo(1.0);
-    Row at70 = rows.get(10);
-    assertThat(at70.<Double>getAs("label_up")).as("10 → 10: flat, no label").isNull();
-    assertThat(at70.<Double>getAs("rsi_14")).as("equal gains and losses").isCloseTo(50.0, within(1e-9));
-    Row at79 = rows.get(19);
-    assertThat(at79.<Double>getAs("label_up")).as("future unknown").isNull();
+    Row first = rows.get(0);   // the first row with MAX_LAG minutes of history
+    assertThat(first.<Timestamp>getAs("open_time").getTime())
+        .isEqualTo(SyntheticCandles.T0 + lag * 60_000L);
+    assertThat(first.<Double>getAs("label_up")).as("10 → 9: down").isEqualTo(0.0);
+    Row dip = rows.get(2);
+    assertThat(dip.<Double>getAs("ret_1")).isCloseTo(Math.log(9.0 / 10.0), within(1e-12));
+    assertThat(dip.<Double>getAs("label_up")).as("9 → 10: up").isEqualTo(1.0);
+    Row flat = rows.get(10);
+    assertThat(flat.<Double>getAs("label_up")).as("10 → 10: flat, no label").isNull();
+    assertThat(flat.<Double>getAs("rsi_14")).as("equal gains and losses")
+        .isCloseTo(50.0, within(1e-9));
+    Row last = rows.get(19);
+    assertThat(last.<Double>getAs("label_up")).as("future unknown").isNull();
+  }
+
+  @Test
+  void gapsLeaveLookBacksAndLabelsMissingRatherThanStretched() {
+    int lag = Features.MAX_LAG;
+    SyntheticCandles candles = new SyntheticCandles();
+    for (int m = 0; m <= lag + 30; m++) {
+      if (m == lag + 5 || m == lag + 12) continue;   // two missing minutes
+      candles.add("NEARUSDT", m, "10", "12", "9", m % 2 == 0 ? "10" : "11", "5", 5);
+    }
+    java.util.Map<Long, Row> byMinute = new java.util.HashMap<>();
+    for (Row r : Features.compute(candles.toDataset(spark), 3).collectAsList()) {
+      byMinute.put((r.<Timestamp>getAs("open_time").getTime() - SyntheticCandles.T0) / 60_000, r);
+    }
+    assertThat(byMinute).hasSize(31 - 2).doesNotContainKeys((long) lag + 5, (long) lag + 12);
+    // The close 3 minutes after lag+2 is missing: no label, although a row exists 3 rows later.
+    assertThat(byMinute.get((long) lag + 2).<Double>getAs("label_up")).isNull();
+    assertThat(byMinute.get((long) lag + 3).<Double>getAs("label_up")).as("11 → 10: down")
+        .isEqualTo(0.0);
+    // ret_5 at lag+10 would need lag+5; ret_1 at lag+6 would need lag+5.
+    assertThat(byMinute.get((long) lag + 10).<Double>getAs("ret_5")).isNull();
+    assertThat(byMinute.get((long) lag + 6).<Double>getAs("ret_1")).isNull();
+    assertThat(byMinute.get((long) lag + 11).<Double>getAs("ret_5"))
+        .isCloseTo(Math.log(11.0 / 10.0), within(1e-12));
   }
 }

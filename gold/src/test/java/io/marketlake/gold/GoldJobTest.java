@@ -8,6 +8,7 @@ import io.marketlake.common.S3Settings;
 import io.marketlake.common.spark.TestSpark;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -47,6 +48,8 @@ class GoldJobTest {
     GoldJob.GoldResult idle = new GoldJob(config).run(spark);
     assertThat(idle.silverChangesRead()).isZero();
 
+    Timestamp nearUpdated = daily("NEARUSDT").getAs("updated_at");
+
     // A correction of one candle (minute 62 of LINKUSDT) reaches exactly its three windows.
     long goldVersion = lastVersion(lakehouse.goldCandles("5m"));
     DeltaTable.forPath(spark, silver).update(
@@ -65,6 +68,15 @@ class GoldJobTest {
     assertThat(changes.getLong(0)).isEqualTo(1);
     assertThat(changes.getDecimal(1)).isEqualByComparingTo("999");
     assertThat(changes.getTimestamp(2).getTime()).isEqualTo(SyntheticCandles.T0 + 60 * 60_000L);
+    // ... and the daily change of its symbol only.
+    assertThat(daily("LINKUSDT").<BigDecimal>getAs("high_24h")).isEqualByComparingTo("999");
+    assertThat(daily("LINKUSDT").<Long>getAs("candles_24h")).isEqualTo(180L);
+    assertThat(daily("NEARUSDT").<Timestamp>getAs("updated_at")).isEqualTo(nearUpdated);
+  }
+
+  private Row daily(String symbol) {
+    return spark.read().format("delta").load(new Lakehouse(dir.toUri().toString())
+        .goldDailyChange()).filter("symbol = '" + symbol + "'").first();
   }
 
   private long count(String table, String condition) {

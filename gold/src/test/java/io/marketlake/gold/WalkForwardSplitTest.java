@@ -61,7 +61,7 @@ class WalkForwardSplitTest {
       Instant lastLabelEnd = train.getTimestamp(1).toInstant();   // the latest close any label saw
       Instant firstTest = test.getTimestamp(1).toInstant();
       assertThat(lastLabelEnd).as("fold %d", fold.number()).isBefore(firstTest);
-      // Nor does the first test row's 60-minute look-back reach a price a training label used.
+      // Nor does the first test row's MAX_LAG look-back reach a price a training label used.
       assertThat(lastLabelEnd).isBefore(firstTest.minus(Duration.ofMinutes(Features.MAX_LAG)));
       assertThat(test.getTimestamp(2).toInstant()).isBefore(fold.testEnd());
     }

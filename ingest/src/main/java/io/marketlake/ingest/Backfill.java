@@ -42,14 +42,17 @@ public final class Backfill {
 
   /**
    * In-process entry point (the launcher's demo): connects to the exchange and Kafka from {@code
-   * config}, creates the topic if missing, backfills and returns the counts. Logs go to stderr.
+   * config}, creates the topic if missing, backfills and returns the counts. Logs, and the
+   * progress bar when {@code config.progress()} and stderr is a terminal, go to stderr.
    */
   public static BackfillResult run(IngestConfig config, Instant from, Instant to)
       throws InterruptedException {
     ActivityLog log = new ActivityLog(new PrintWriter(System.err, true), Clock.systemUTC());
     try (IngestRuntime runtime = IngestRuntime.open(config, log)) {
+      ProgressListener progress =
+          config.progress() ? ProgressListener.console(System.err) : ProgressListener.NONE;
       return new Backfill(runtime.candleSource(), runtime.publisher, runtime.state, log,
-          ProgressListener.NONE, runtime.clock, config.concurrency())
+          progress, runtime.clock, config.concurrency())
           .run(config.symbols(), from, to);
     }
   }

@@ -1,5 +1,6 @@
 package io.marketlake.ingest;
 
+import io.marketlake.common.Reachability;
 import java.time.Clock;
 import java.util.Random;
 import okhttp3.OkHttpClient;
@@ -35,6 +36,9 @@ final class IngestRuntime implements AutoCloseable {
   static IngestRuntime open(IngestConfig config, ActivityLog log) throws InterruptedException {
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = Sleeper.SYSTEM;
+    // Nothing listening at all is a wrong address, not an outage to ride out: say so in seconds,
+    // not after the admin client's timeout.
+    Reachability.requireKafka(config.bootstrapServers(), "--bootstrap-servers");
     if (TopicCreator.ensure(KafkaClientProperties.admin(config.kafkaProperties()), config.topic(),
         config.partitions(), config.replicationFactor())) {
       log.info("created topic " + config.topic() + " (" + config.partitions() + " partitions,"

@@ -53,7 +53,7 @@ class PipelineIT {
           .containsEntry("gold.candles_1h", 144L)
           .containsEntry("gold.candles_1d", 6L)
           .containsEntry("gold.daily_change", 2L)
-          .containsEntry("gold.features", CANDLES - 2 * 60)
+          .containsEntry("gold.features", CANDLES - 2 * io.marketlake.gold.Features.MAX_LAG)
           .containsEntry("gold.model_runs", 1L);
       assertThat(result.model().metrics().auc()).isBetween(0.0, 1.0);
       assertThat(result.predictions()).extracting(p -> p.symbol()).containsExactlyElementsOf(

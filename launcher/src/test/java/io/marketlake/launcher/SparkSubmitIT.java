@@ -53,7 +53,7 @@ class SparkSubmitIT {
       assertThat(count(lakehouse.resolve("gold/candles_5m"))).isEqualTo(2 * 288);
       assertThat(count(lakehouse.resolve("gold/candles_1h"))).isEqualTo(2 * 24);
       assertThat(count(lakehouse.resolve("gold/candles_1d"))).isEqualTo(2);
-      assertThat(count(lakehouse.resolve("gold/features"))).isEqualTo(CANDLES - 2 * 60);
+      assertThat(count(lakehouse.resolve("gold/features"))).isEqualTo(CANDLES - 2 * io.marketlake.gold.Features.MAX_LAG);
       assertThat(count(lakehouse.resolve("gold/model_runs"))).isEqualTo(1);
       assertThat(count(lakehouse.resolve("gold/trend_predictions"))).isPositive();
     }

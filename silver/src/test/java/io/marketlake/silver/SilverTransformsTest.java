@@ -91,6 +91,25 @@ class SilverTransformsTest {
     assertThat(broken.<Boolean>getAs("quarantined")).isTrue();
   }
 
+  @ParameterizedTest(name = "{0} {1} passes: {2}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "binance, BTCUSDT, true", "binance, 1INCHUSDT, true", "binance, BTC-USD, false",
+      "yahoo, AAPL, true", "yahoo, ^GSPC, true", "yahoo, BRK-B, true", "yahoo, EURUSD=X, true",
+      "yahoo, ES=F, true", "yahoo, BTC-USD, true", "yahoo, aapl, false", "yahoo, A^B, false"})
+  void symbolFormatFollowsEachSourcesSpelling(String source, String symbol, boolean passes) {
+    ObjectNode message = validJson();
+    message.put("source", source).put("symbol", symbol);
+    Row row = new QualityCheck(QualityRules.defaults())
+        .evaluate(parse(new BronzeFixture().addRaw(symbol, message.toString(), INGESTED)))
+        .first();
+    List<String> failed = row.getList(row.fieldIndex("failed_rules"));
+    if (passes) {
+      assertThat(failed).isEmpty();
+    } else {
+      assertThat(failed).containsExactly("symbol_format");
+    }
+  }
+
   @Test
   void notJsonIsQuarantinedAsInvalidJsonOnly() {
     Row row = new QualityCheck(QualityRules.defaults())
