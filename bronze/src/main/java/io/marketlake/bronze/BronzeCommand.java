@@ -7,7 +7,6 @@ import io.marketlake.common.Topics;
 import io.marketlake.common.UsageException;
 import io.marketlake.common.spark.LakehouseSpark;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -71,8 +70,8 @@ public final class BronzeCommand implements Callable<Integer> {
   static Duration parseTrigger(String value) {
     if (value.equalsIgnoreCase("available-now")) return null;
     try {
-      return Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
-    } catch (DateTimeParseException e) {
+      return io.marketlake.common.Durations.parse("--trigger", value);
+    } catch (UsageException e) {
       throw new UsageException("Invalid --trigger '" + value
           + "': expected available-now or a duration such as 30s, 5m");
     }

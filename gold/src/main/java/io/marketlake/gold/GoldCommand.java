@@ -99,12 +99,7 @@ public final class GoldCommand implements Callable<Integer> {
   }
 
   static Duration duration(String value, String option) {
-    try {
-      return Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new UsageException("Invalid " + option + " '" + value
-          + "': expected a duration such as 30s, 10m");
-    }
+    return io.marketlake.common.Durations.parse(option, value);
   }
 
   public static void main(String[] args) {

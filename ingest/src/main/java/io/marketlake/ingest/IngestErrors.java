@@ -64,10 +64,6 @@ final class IngestErrors {
         + ": the range is [from, to), so --from must be earlier than --to";
   }
 
-  static String badDuration(String option, String value) {
-    return "Invalid " + option + " '" + value + "': expected a duration such as 2s, 500ms or 1m";
-  }
-
   static String badBaseUrl(String value) {
     return "Invalid --base-url '" + value + "': expected an http(s) URL, e.g. https://api.binance.com";
   }

@@ -41,6 +41,22 @@ final class BinanceFormat {
   }
 
   /**
+   * A kline answer ({@link #klines}) with its first candle twice, as an exchange serving a retried
+   * page does; the same array when it holds no candle.
+   */
+  static byte[] duplicateFirst(byte[] klines) {
+    if (klines.length < 3 || klines[1] != '[') return klines;
+    int end = 1;
+    while (klines[end] != ']') end++;   // kline rows hold no nested arrays
+    ByteArrayOutputStream out = new ByteArrayOutputStream(klines.length + end + 1);
+    out.write('[');
+    out.write(klines, 1, end);          // the first row
+    out.write(',');
+    out.write(klines, 1, klines.length - 1);
+    return out.toByteArray();
+  }
+
+  /**
    * The 24 h ticker of {@code symbol} from its last closed candles (oldest first); {@code previous}
    * is the candle before them, or null. Order-book fields are zero: the simulation has no book.
    */

@@ -185,6 +185,7 @@ public final class EmbeddedStack implements AutoCloseable {
       args.addAll(List.of("--start", options.exchangeStart().toString()));
     }
     if (options.replayDir() != null) args.addAll(List.of("--replay", options.replayDir().toString()));
+    args.addAll(FaultOptions.args(options.exchangeFaults()));
     return ChildJvm.start(args, dir.resolve("exchange.log"));
   }
 

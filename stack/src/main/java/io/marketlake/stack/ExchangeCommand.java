@@ -48,6 +48,23 @@ public class ExchangeCommand implements Callable<Integer> {
   @Option(names = "--symbols", description = "Symbols the all-symbol ticker lists.")
   String symbols;
 
+  @Option(names = "--faults", paramLabel = "KIND=RATE,...", description = "Faults injected into"
+      + " kline and ticker answers, each a probability per request: 429, 418, 5xx, timeout,"
+      + " malformed, duplicate (default: none).")
+  String faults;
+
+  @Option(names = "--fault-retry-after", defaultValue = FaultOptions.DEFAULT_RETRY_AFTER,
+      description = "Retry-After of injected 429s and length of injected 418 bans"
+          + " (default: ${DEFAULT-VALUE}).")
+  String faultRetryAfter;
+
+  @Option(names = "--fault-delay", defaultValue = FaultOptions.DEFAULT_DELAY,
+      description = "How long a timeout fault holds the answer back (default: ${DEFAULT-VALUE}).")
+  String faultDelay;
+
+  @Option(names = "--fault-seed", defaultValue = "1", description = "Seed of the fault draws.")
+  long faultSeed;
+
   @Option(names = "--debug", description = "Print stack traces on errors.")
   boolean debug;
 
@@ -83,7 +100,8 @@ public class ExchangeCommand implements Callable<Integer> {
         .withClock(ExchangeClock.accelerated(start, speed))
         .withReplayDir(replay)
         .withWeightLimit(weightLimit)
-        .withListedSymbols(listed);
+        .withListedSymbols(listed)
+        .withFaults(FaultOptions.parse(faults, faultRetryAfter, faultDelay, faultSeed));
   }
 
   /** Atomically, so the parent never reads a half-written port. */

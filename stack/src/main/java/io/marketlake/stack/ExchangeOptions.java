@@ -18,6 +18,7 @@ import java.util.Objects;
  *     are added to these)
  * @param weightWindow the real-time window the weight limit applies to: Binance's one minute by
  *     default; shorter only so that benchmarks of a client's pacing finish in seconds
+ * @param faults faults injected into market-data answers ({@link ExchangeFaults#NONE}: none)
  */
 public record ExchangeOptions(
     int port,
@@ -26,7 +27,8 @@ public record ExchangeOptions(
     Path replayDir,
     int weightLimit,
     List<String> listedSymbols,
-    Duration weightWindow) {
+    Duration weightWindow,
+    ExchangeFaults faults) {
 
   public static final int DEFAULT_WEIGHT_LIMIT = 6000;
   public static final long DEFAULT_SEED = 42L;
@@ -43,52 +45,59 @@ public record ExchangeOptions(
     if (weightWindow.toMillis() < 100) {
       throw new IllegalArgumentException("weightWindow must be at least 100 ms: " + weightWindow);
     }
+    if (faults == null) faults = ExchangeFaults.NONE;
   }
 
   /** With Binance's one-minute weight window. */
   public ExchangeOptions(int port, long seed, ExchangeClock clock, Path replayDir, int weightLimit,
       List<String> listedSymbols) {
-    this(port, seed, clock, replayDir, weightLimit, listedSymbols, DEFAULT_WEIGHT_WINDOW);
+    this(port, seed, clock, replayDir, weightLimit, listedSymbols, DEFAULT_WEIGHT_WINDOW,
+        ExchangeFaults.NONE);
   }
 
   /** Port 0, seed {@value #DEFAULT_SEED}, the real clock, no replay, Binance's 6000 weight. */
   public static ExchangeOptions defaults() {
     return new ExchangeOptions(0, DEFAULT_SEED, ExchangeClock.system(), null,
-        DEFAULT_WEIGHT_LIMIT, DEFAULT_LISTED, DEFAULT_WEIGHT_WINDOW);
+        DEFAULT_WEIGHT_LIMIT, DEFAULT_LISTED, DEFAULT_WEIGHT_WINDOW, ExchangeFaults.NONE);
   }
 
   public ExchangeOptions withPort(int port) {
     return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
-        weightWindow);
+        weightWindow, faults);
   }
 
   public ExchangeOptions withSeed(long seed) {
     return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
-        weightWindow);
+        weightWindow, faults);
   }
 
   public ExchangeOptions withClock(ExchangeClock clock) {
     return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
-        weightWindow);
+        weightWindow, faults);
   }
 
   public ExchangeOptions withReplayDir(Path replayDir) {
     return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
-        weightWindow);
+        weightWindow, faults);
   }
 
   public ExchangeOptions withWeightLimit(int weightLimit) {
     return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
-        weightWindow);
+        weightWindow, faults);
   }
 
   public ExchangeOptions withListedSymbols(List<String> listedSymbols) {
     return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
-        weightWindow);
+        weightWindow, faults);
   }
 
   public ExchangeOptions withWeightWindow(Duration weightWindow) {
     return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
-        weightWindow);
+        weightWindow, faults);
+  }
+
+  public ExchangeOptions withFaults(ExchangeFaults faults) {
+    return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
+        weightWindow, faults);
   }
 }

@@ -27,14 +27,17 @@ public final class S3Server implements AutoCloseable {
   public static final String SECRET_KEY = "marketlake-local-secret";
   public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Process process;
   private final int port;
   private final Path dataDir;
+  private final Path log;
+  private final List<String> command;
+  private volatile Process process;
 
-  private S3Server(Process process, int port, Path dataDir) {
-    this.process = process;
+  private S3Server(int port, Path dataDir, Path log, List<String> command) {
     this.port = port;
     this.dataDir = dataDir;
+    this.log = log;
+    this.command = List.copyOf(command);
   }
 
   /** Starts S3Proxy with its data, configuration and log under {@code dir} and waits for it. */
@@ -56,13 +59,21 @@ public final class S3Server implements AutoCloseable {
         "jclouds.credential=" + SECRET_KEY,
         "jclouds.filesystem.basedir=" + data,
         ""));
-    Process process = ChildJvm.start(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
-        "-DLOG_LEVEL=warn", "-DJETTY_LOG_LEVEL=warn",
-        "-jar", ChildJvm.classpath("s3proxy.classpath"), "--properties", config.toString()), log);
+    S3Server server = new S3Server(port, data, log, List.of("-Xms32m", "-Xmx256m",
+        "-XX:+UseSerialGC", "-DLOG_LEVEL=warn", "-DJETTY_LOG_LEVEL=warn",
+        "-jar", ChildJvm.classpath("s3proxy.classpath"), "--properties", config.toString()));
+    server.launch();
+    return server;
+  }
+
+  private synchronized void launch() throws IOException {
+    Process started = ChildJvm.start(command, log);
+    process = started;
+    String endpoint = endpoint();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest probe = HttpRequest.newBuilder(URI.create(endpoint + "/"))
         .timeout(Duration.ofSeconds(2)).build();
-    ChildJvm.awaitReady("S3 server", process, log, START_TIMEOUT, () -> {
+    ChildJvm.awaitReady("S3 server", started, log, START_TIMEOUT, () -> {
       try {
         // Any HTTP answer (an unsigned request gets 403) means the server is up.
         return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() > 0;
@@ -73,7 +84,28 @@ public final class S3Server implements AutoCloseable {
         return false;
       }
     });
-    return new S3Server(process, port, data);
+  }
+
+  /** Whether the server process is running. */
+  public boolean isRunning() {
+    return process.isAlive();
+  }
+
+  /**
+   * Stops the server as {@link #close()} does, but it can be {@link #restart()}ed: its port stays
+   * in its configuration and its objects stay on disk. For fault tests: an S3 outage.
+   */
+  public void stop() {
+    close();
+  }
+
+  /**
+   * Starts the server again on the same port with the same objects and waits until it answers;
+   * stops it first if it is running.
+   */
+  public synchronized void restart() throws IOException {
+    if (process.isAlive()) close();
+    launch();
   }
 
   /** For example {@code http://127.0.0.1:41234}. */

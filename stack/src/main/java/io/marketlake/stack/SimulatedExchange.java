@@ -41,6 +41,11 @@ import java.util.function.LongSupplier;
  * <p>Only closed candles exist: one is served only once its close time is before the exchange
  * clock's now. Every API response carries {@code X-MBX-USED-WEIGHT-1M}; past the per-minute budget
  * the answer is 429 with {@code Retry-After}, and the refused request costs no weight.
+ *
+ * <p>With {@link ExchangeOptions#faults()}, market-data answers ({@code klines}, {@code
+ * ticker/24hr}) go wrong at random in the ways a real exchange's do: 429 and 418 (then refused
+ * until the ban ends), 5xx, answers held back past a client's timeout, JSON cut off half way, and
+ * kline arrays holding a candle twice. {@code /sim/stats} counts each.
  */
 public final class SimulatedExchange implements AutoCloseable {
   static final int KLINES_WEIGHT = 2;
@@ -57,6 +62,11 @@ public final class SimulatedExchange implements AutoCloseable {
   private final ExecutorService executor;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
+  private final ExchangeFaults faults;
+  private final java.util.Random faultDraws;
+  private final Map<ExchangeFaults.Kind, AtomicLong> injected =
+      new java.util.EnumMap<>(ExchangeFaults.Kind.class);
+  private volatile long bannedUntil;
 
   private SimulatedExchange(ExchangeOptions options, LongSupplier wallClock) throws IOException {
     this.options = options;
@@ -75,7 +85,13 @@ public final class SimulatedExchange implements AutoCloseable {
     this.server = HttpServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
     AtomicInteger threads = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(4, r -> {
+    this.faults = options.faults();
+    this.faultDraws = new java.util.Random(faults.seed());
+    for (ExchangeFaults.Kind kind : ExchangeFaults.Kind.values()) {
+      injected.put(kind, new AtomicLong());
+    }
+    // Held-back answers occupy a thread each: more of them when faults are on.
+    this.executor = Executors.newFixedThreadPool(faults.any() ? 32 : 4, r -> {
       Thread t = new Thread(r, "exchange-http-" + threads.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -118,6 +134,13 @@ public final class SimulatedExchange implements AutoCloseable {
   /** 429 answers sent so far. */
   public long rateLimited() {
     return rateLimited.get();
+  }
+
+  /** How many times each fault was injected so far. */
+  public Map<ExchangeFaults.Kind, Long> injectedFaults() {
+    Map<ExchangeFaults.Kind, Long> out = new java.util.EnumMap<>(ExchangeFaults.Kind.class);
+    injected.forEach((k, v) -> out.put(k, v.get()));
+    return out;
   }
 
   /** Weight used in the current real minute (weight window). */
@@ -163,6 +186,11 @@ public final class SimulatedExchange implements AutoCloseable {
         return;
       }
       requests.incrementAndGet();
+      boolean marketData = path.equals("/api/v3/klines") || path.equals("/api/v3/ticker/24hr");
+      // A ban covers every endpoint; the other faults only spoil market data.
+      ExchangeFaults.Kind fault = System.currentTimeMillis() < bannedUntil
+          ? ExchangeFaults.Kind.BAN : marketData ? drawFault() : null;
+      if (fault != null && refuse(http, fault)) return;
       WeightBudget.Outcome outcome = budget.acquire(weight(path, query));
       if (!outcome.allowed()) {
         rateLimited.incrementAndGet();
@@ -173,13 +201,93 @@ public final class SimulatedExchange implements AutoCloseable {
         return;
       }
       try {
-        reply(http, 200, route(path, query), outcome.used());
+        byte[] body = route(path, query);
+        if (fault != null) body = spoil(fault, path, body);
+        reply(http, 200, body, outcome.used());
       } catch (BadRequest e) {
         reply(http, 400, BinanceFormat.error(e.code, e.getMessage()), outcome.used());
       } catch (RuntimeException e) {
         System.err.println("exchange: " + http.getRequestURI() + " failed: " + e);
         reply(http, 500, BinanceFormat.error(-1000,
             "An unknown error occurred while processing the request."), outcome.used());
+      }
+    }
+  }
+
+  /** The fault for this market-data request, if any. */
+  private ExchangeFaults.Kind drawFault() {
+    if (!faults.any()) return null;
+    double u;
+    synchronized (faultDraws) {
+      u = faultDraws.nextDouble();
+    }
+    return faults.pick(u);
+  }
+
+  /** Answers a refusing fault (429, 418, 5xx) and returns true; false for the other kinds. */
+  private boolean refuse(HttpExchange http, ExchangeFaults.Kind fault) throws IOException {
+    long retryAfter = faults.retryAfter().toSeconds();
+    switch (fault) {
+      case RATE_LIMIT -> {
+        injected.get(fault).incrementAndGet();
+        http.getResponseHeaders().set("Retry-After", Long.toString(retryAfter));
+        reply(http, 429, BinanceFormat.error(-1003, "Too many requests; current limit of IP is "
+            + budget.limit() + " request weight per 1 MINUTE."), budget.used());
+        return true;
+      }
+      case BAN -> {
+        long now = System.currentTimeMillis();
+        if (now >= bannedUntil) {
+          injected.get(fault).incrementAndGet();
+          bannedUntil = now + faults.retryAfter().toMillis();
+        }
+        long left = Math.max(1, (bannedUntil - now + 999) / 1000);
+        http.getResponseHeaders().set("Retry-After", Long.toString(left));
+        reply(http, 418, BinanceFormat.error(-1003, "Way too many requests; IP banned until "
+            + bannedUntil + "."), budget.used());
+        return true;
+      }
+      case SERVER_ERROR -> {
+        injected.get(fault).incrementAndGet();
+        int[] statuses = {500, 502, 503};
+        int status;
+        synchronized (faultDraws) {
+          status = statuses[faultDraws.nextInt(statuses.length)];
+        }
+        reply(http, status, BinanceFormat.error(-1000,
+            "An unknown error occurred while processing the request."), -1);
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /** Applies a non-refusing fault to a good answer. */
+  private byte[] spoil(ExchangeFaults.Kind fault, String path, byte[] body) {
+    switch (fault) {
+      case TIMEOUT -> {
+        injected.get(fault).incrementAndGet();
+        try {
+          Thread.sleep(faults.delay().toMillis());   // the fault is the wait itself
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return body;
+      }
+      case MALFORMED -> {
+        injected.get(fault).incrementAndGet();
+        return java.util.Arrays.copyOf(body, body.length / 2);
+      }
+      case DUPLICATE -> {
+        if (!path.equals("/api/v3/klines")) return body;
+        byte[] doubled = BinanceFormat.duplicateFirst(body);
+        if (doubled != body) injected.get(fault).incrementAndGet();
+        return doubled;
+      }
+      default -> {
+        return body;
       }
     }
   }
@@ -302,6 +410,9 @@ public final class SimulatedExchange implements AutoCloseable {
     stats.put("usedWeight", usedWeight());
     stats.put("weightLimit", budget.limit());
     stats.put("serverTime", options.clock().nowMillis());
+    Map<String, Long> faultCounts = new LinkedHashMap<>();
+    injectedFaults().forEach((k, v) -> faultCounts.put(k.spec(), v));
+    stats.put("injectedFaults", faultCounts);
     try {
       return MAPPER.writeValueAsBytes(stats);
     } catch (IOException e) {

@@ -74,6 +74,13 @@ public class StackCommand implements Callable<Integer> {
         description = "Partitions of the market-data topic (default: 3).")
     int partitions;
 
+    @Option(names = "--exchange-faults", paramLabel = "KIND=RATE,...",
+        description = "Faults the exchange injects into kline and ticker answers, each with a"
+            + " probability per request: 429, 418 (a " + FaultOptions.DEFAULT_RETRY_AFTER
+            + " ban), 5xx, timeout (held back " + FaultOptions.DEFAULT_DELAY + "), malformed,"
+            + " duplicate; e.g. 429=0.02,5xx=0.05,malformed=0.02 (default: none).")
+    String faults;
+
     @Override
     public Integer call() throws Exception {
       StackOptions options = toOptions();
@@ -89,7 +96,9 @@ public class StackCommand implements Callable<Integer> {
     }
 
     StackOptions toOptions() {
-      return new StackOptions(workdir, speed, start, replay, seed, weightLimit, partitions, true);
+      return new StackOptions(workdir, speed, start, replay, seed, weightLimit, partitions,
+          FaultOptions.parse(faults, FaultOptions.DEFAULT_RETRY_AFTER, FaultOptions.DEFAULT_DELAY,
+              seed), true);
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param seed seed of the exchange's price paths
  * @param weightLimit the exchange's request weight per minute
  * @param partitions partitions of the market-data topic
+ * @param exchangeFaults faults the exchange injects into its answers ({@link ExchangeFaults#NONE})
  * @param detached true for {@code stack up}: the servers (the exchange too, in its own JVM) outlive
  *     this JVM; false for tests and the demo: everything stops when this JVM exits
  */
@@ -27,6 +28,7 @@ public record StackOptions(
     long seed,
     int weightLimit,
     int partitions,
+    ExchangeFaults exchangeFaults,
     boolean detached) {
 
   public static final int DEFAULT_PARTITIONS = 3;
@@ -34,6 +36,7 @@ public record StackOptions(
   /** Validates; errors name the CLI option to fix. */
   public StackOptions {
     Objects.requireNonNull(workdir, "workdir");
+    if (exchangeFaults == null) exchangeFaults = ExchangeFaults.NONE;
     workdir = workdir.toAbsolutePath().normalize();
     if (!(exchangeSpeed > 0) || Double.isInfinite(exchangeSpeed)) {
       throw new UsageException("Invalid --exchange-speed " + exchangeSpeed
@@ -58,42 +61,47 @@ public record StackOptions(
   /** Speed 1 from now, seeded paths (seed 42), weight 6000, 3 partitions, attached. */
   public static StackOptions defaults(Path workdir) {
     return new StackOptions(workdir, 1, null, null, ExchangeOptions.DEFAULT_SEED,
-        ExchangeOptions.DEFAULT_WEIGHT_LIMIT, DEFAULT_PARTITIONS, false);
+        ExchangeOptions.DEFAULT_WEIGHT_LIMIT, DEFAULT_PARTITIONS, ExchangeFaults.NONE, false);
   }
 
   public StackOptions withExchangeSpeed(double speed) {
     return new StackOptions(workdir, speed, exchangeStart, replayDir, seed, weightLimit,
-        partitions, detached);
+        partitions, exchangeFaults, detached);
   }
 
   public StackOptions withExchangeStart(Instant start) {
     return new StackOptions(workdir, exchangeSpeed, start, replayDir, seed, weightLimit,
-        partitions, detached);
+        partitions, exchangeFaults, detached);
   }
 
   public StackOptions withReplayDir(Path dir) {
     return new StackOptions(workdir, exchangeSpeed, exchangeStart, dir, seed, weightLimit,
-        partitions, detached);
+        partitions, exchangeFaults, detached);
   }
 
   public StackOptions withSeed(long seed) {
     return new StackOptions(workdir, exchangeSpeed, exchangeStart, replayDir, seed, weightLimit,
-        partitions, detached);
+        partitions, exchangeFaults, detached);
   }
 
   public StackOptions withWeightLimit(int limit) {
     return new StackOptions(workdir, exchangeSpeed, exchangeStart, replayDir, seed, limit,
-        partitions, detached);
+        partitions, exchangeFaults, detached);
   }
 
   public StackOptions withPartitions(int partitions) {
     return new StackOptions(workdir, exchangeSpeed, exchangeStart, replayDir, seed, weightLimit,
-        partitions, detached);
+        partitions, exchangeFaults, detached);
+  }
+
+  public StackOptions withExchangeFaults(ExchangeFaults faults) {
+    return new StackOptions(workdir, exchangeSpeed, exchangeStart, replayDir, seed, weightLimit,
+        partitions, faults, detached);
   }
 
   public StackOptions withDetached(boolean detached) {
     return new StackOptions(workdir, exchangeSpeed, exchangeStart, replayDir, seed, weightLimit,
-        partitions, detached);
+        partitions, exchangeFaults, detached);
   }
 
   /** The in-process exchange's options (port 0: a free one). */
@@ -102,6 +110,7 @@ public record StackOptions(
         .withSeed(seed)
         .withClock(ExchangeClock.accelerated(exchangeStart, exchangeSpeed))
         .withReplayDir(replayDir)
-        .withWeightLimit(weightLimit);
+        .withWeightLimit(weightLimit)
+        .withFaults(exchangeFaults);
   }
 }
