@@ -66,14 +66,41 @@ public final class Cli {
     System.exit(code);
   }
 
-  /** The exception's own message, with its root cause when that adds something. */
+  /**
+   * The exception's own message, with its root cause when that adds something. A failure of S3
+   * (S3A or the AWS SDK anywhere in the causes) is named as such, with what to do: the streaming
+   * checkpoints keep every layer exactly once, so running the job again is always safe.
+   */
   static String describe(Throwable ex) {
+    Throwable storage = storageCause(ex);
+    if (storage != null) {
+      String detail = firstLine(storage.getMessage() == null ? storage.getClass().getName()
+          : storage.getMessage()).replaceAll("software\\.amazon\\.awssdk\\.[\\w.]+: ", "");
+      return "S3 request failed: " + detail + ". The checkpoint and tables are consistent: run"
+          + " the job again once S3 answers";
+    }
     String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
     Throwable root = ex;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     if (root != ex && root.getMessage() != null && !message.contains(root.getMessage())) {
       message += " (cause: " + root.getMessage() + ")";
     }
+    return firstLine(message);
+  }
+
+  private static String firstLine(String message) {
     return message.lines().findFirst().orElse(message);
+  }
+
+  /** The outermost S3A or AWS SDK exception among the causes, or null. */
+  private static Throwable storageCause(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String name = t.getClass().getName();
+      if (name.startsWith("org.apache.hadoop.fs.s3a.")
+          || name.startsWith("software.amazon.awssdk.")) {
+        return t;
+      }
+    }
+    return null;
   }
 }

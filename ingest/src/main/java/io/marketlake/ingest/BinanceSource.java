@@ -72,15 +72,17 @@ final class BinanceSource extends RestSource implements MarketSource {
   }
 
   /**
-   * Parses a klines array into candle messages, keeping only open times in {@code [start, end)}.
-   * Any malformed row rejects the whole page: publishing the rest would leave a silent gap.
+   * Parses a klines array into candle messages, keeping only open times in {@code [start, end)},
+   * oldest first, one per open time (an answer that repeats a candle yields it once: the last
+   * copy, as the exchange's latest word). Any malformed row rejects the whole page: publishing
+   * the rest would leave a silent gap.
    */
   static List<MarketMessage> parseKlines(
       String symbol, String body, long start, long end, long fetchedAt)
       throws MalformedPayloadException {
     JsonNode root = readTree(body, symbol);
     if (!root.isArray()) throw new MalformedPayloadException(symbol, Excerpts.of(body));
-    List<MarketMessage> out = new ArrayList<>(root.size());
+    java.util.TreeMap<Long, MarketMessage> out = new java.util.TreeMap<>();
     for (JsonNode row : root) {
       if (!row.isArray() || row.size() < 11) {
         throw new MalformedPayloadException(symbol, "kline row " + Excerpts.of(row.toString()));
@@ -88,14 +90,14 @@ final class BinanceSource extends RestSource implements MarketSource {
       try {
         long openTime = longField(row, 0);
         if (openTime < start || openTime >= end) continue;
-        out.add(MarketMessage.candle(NAME, symbol, INTERVAL, openTime, longField(row, 6),
+        out.put(openTime, MarketMessage.candle(NAME, symbol, INTERVAL, openTime, longField(row, 6),
             decimal(row, 1), decimal(row, 2), decimal(row, 3), decimal(row, 4), decimal(row, 5),
             decimal(row, 7), longField(row, 8), decimal(row, 9), decimal(row, 10), fetchedAt));
       } catch (NumberFormatException e) {
         throw new MalformedPayloadException(symbol, "kline row " + Excerpts.of(row.toString()));
       }
     }
-    return out;
+    return new ArrayList<>(out.values());
   }
 
   private static JsonNode readTree(String body, String what) throws MalformedPayloadException {

@@ -14,7 +14,8 @@ import okhttp3.Response;
 
 /**
  * GETs from one exchange host with its rules applied: every request reserves its weight in the
- * {@link WeightBudget} first; a 429 pauses every request to the host for {@code Retry-After}; a
+ * {@link WeightBudget} first; a 429 pauses every request to the host for {@code Retry-After} (and
+ * fills the local budget to the exchange's reported weight, or to the brim without a report); a
  * 418 (IP ban) stops every request to the host until the ban ends; 5xx, timeouts, connection
  * errors and malformed bodies are retried with jittered exponential backoff up to
  * {@link RetryPolicy#maxRetries()} times, then fail with a {@link SourceException} for that request
@@ -107,7 +108,9 @@ final class ExchangeHttp {
           }
         } else if (code == 429) {
           stats.rateLimited.incrementAndGet();
-          budget.exhaust();
+          // The weight header (adopted above) says how full the window really is; without one,
+          // assume it is full. Either way Retry-After says when the host takes requests again.
+          if (response.header(USED_WEIGHT_HEADER) == null) budget.exhaust();
           Duration pause = retryAfter(response, DEFAULT_429_PAUSE);
           block(pause);
           log.warn("HTTP 429 for " + what + ": pausing all requests to " + url.host() + " for "

@@ -91,6 +91,30 @@ class BinanceSourceTest {
   }
 
   @Test
+  void a429ReportingSpareWeightPausesForRetryAfterOnly() throws Exception {
+    enqueue(429, "{\"code\":-1003,\"msg\":\"Too many requests\"}", "Retry-After", "2",
+        ExchangeHttp.USED_WEIGHT_HEADER, "40");
+    enqueue(200, TWO_KLINES, ExchangeHttp.USED_WEIGHT_HEADER, "42");
+
+    assertThat(fetchTwoMinutes()).hasSize(2);
+    // The exchange said 42 of its budget is used: no wait for the window's end.
+    assertThat(exchange.budget.usedInWindow()).isEqualTo(42);
+    assertThat(time.sleeps).containsExactly(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void a429WithoutAWeightReportFillsTheBudget() throws Exception {
+    enqueue(429, "{\"code\":-1003,\"msg\":\"Too many requests\"}", "Retry-After", "2");
+
+    enqueue(200, TWO_KLINES);
+    time.advance(Duration.ofSeconds(10));   // mid-window, clear of its slack
+
+    assertThat(fetchTwoMinutes()).hasSize(2);
+    // Nothing says how full the window is: the retry waits for the next window, past Retry-After.
+    assertThat(time.slept()).isGreaterThan(Duration.ofSeconds(45));
+  }
+
+  @Test
   void stopsAllRequestsToTheHostDuringA418Ban() throws Exception {
     enqueue(418, "{\"code\":-1003,\"msg\":\"Way too many requests; IP banned\"}",
         "Retry-After", "120");
@@ -164,6 +188,20 @@ class BinanceSourceTest {
         .singleElement().satisfies(line -> assertThat(line)
             .contains("malformed payload for BTCUSDT")
             .contains("[[1769904000000,\"78512.01000000\""));
+  }
+
+  @Test
+  void aRepeatedCandleInOneAnswerIsPublishedOnceOldestFirst() throws Exception {
+    // The second minute, the first, then the second again with another close: the last word wins.
+    String rows = TWO_KLINES.substring(1, TWO_KLINES.length() - 1);
+    String first = rows.substring(0, rows.indexOf("],[") + 1);
+    String second = rows.substring(rows.indexOf("],[") + 2);
+    String corrected = second.replace("\"78599.98000000\"", "\"78601.00000000\"");
+    List<MarketMessage> candles = BinanceSource.parseKlines("BTCUSDT",
+        "[" + second + "," + first + "," + corrected + "]", T0, T0 + 120_000, 0);
+
+    assertThat(candles).extracting(MarketMessage::openTime).containsExactly(T0, T0 + 60_000);
+    assertThat(candles.get(1).close()).isEqualByComparingTo("78601");
   }
 
   @Test

@@ -55,7 +55,17 @@ public final class LakehouseSpark {
     io.marketlake.common.Reachability.requireS3(s3);
     spark.conf().set("spark.sql.session.timeZone", "UTC");
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    String previousEndpoint = hadoop.get("fs.s3a.endpoint");
     hadoopConf(s3).forEach(hadoop::set);
+    if (previousEndpoint != null && !previousEndpoint.equals(hadoop.get("fs.s3a.endpoint"))) {
+      // Hadoop caches one file system per bucket, built with the endpoint of its time: another
+      // S3 server in the same JVM (tests, benchmarks starting stacks in turn) needs new ones.
+      try {
+        org.apache.hadoop.fs.FileSystem.closeAll();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot reset the S3A file systems", e);
+      }
+    }
   }
 
   /** The S3A options for the given storage (without the {@code spark.hadoop.} prefix). */
