@@ -4,7 +4,6 @@ import io.marketlake.common.Cli;
 import io.marketlake.common.LakehouseOptions;
 import io.marketlake.common.StackEndpoints;
 import io.marketlake.common.Topics;
-import io.marketlake.common.UsageException;
 import io.marketlake.common.spark.LakehouseSpark;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -68,13 +67,7 @@ public final class BronzeCommand implements Callable<Integer> {
   }
 
   static Duration parseTrigger(String value) {
-    if (value.equalsIgnoreCase("available-now")) return null;
-    try {
-      return io.marketlake.common.Durations.parse("--trigger", value);
-    } catch (UsageException e) {
-      throw new UsageException("Invalid --trigger '" + value
-          + "': expected available-now or a duration such as 30s, 5m");
-    }
+    return io.marketlake.common.Durations.trigger("--trigger", value);
   }
 
   @Override

@@ -38,4 +38,18 @@ public final class Durations {
     throw new UsageException("Invalid " + option + " '" + value
         + "': expected a duration such as 2s, 500ms or 1m");
   }
+
+  /**
+   * A streaming trigger: {@code available-now} (null: process what is there, then stop) or the
+   * interval of a query that keeps running.
+   */
+  public static Duration trigger(String option, String value) {
+    if (value.trim().equalsIgnoreCase("available-now")) return null;
+    try {
+      return parse(option, value);
+    } catch (UsageException e) {
+      throw new UsageException("Invalid " + option + " '" + value
+          + "': expected available-now or a duration such as 30s, 5m");
+    }
+  }
 }

@@ -28,10 +28,16 @@ public final class GoldCommand implements Callable<Integer> {
       + " rollup (gold/candles_5m_live) as a streaming query over silver's change feed.")
   boolean stream5m;
 
-  @Option(names = "--trigger", defaultValue = "30s", paramLabel = "available-now|DURATION",
-      description = "With --stream-5m: available-now, or the processing-time interval"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--trigger", paramLabel = "available-now|DURATION",
+      description = "available-now: bring gold up to date, then stop (default; with --stream-5m"
+          + " the default is 30s); a duration such as 10s: keep running, a micro-batch at that"
+          + " interval.")
   String trigger;
+
+  @Option(names = "--features-every", defaultValue = "1h", paramLabel = "DURATION",
+      description = "With a --trigger interval: how often the features table is rewritten"
+          + " (default: ${DEFAULT-VALUE}).")
+  String featuresEvery;
 
   @Option(names = "--watermark", defaultValue = "10m", paramLabel = "DURATION",
       description = "With --stream-5m: how late a candle may arrive and still count in the live"
@@ -43,7 +49,9 @@ public final class GoldCommand implements Callable<Integer> {
 
   GoldConfig toConfig() {
     return new GoldConfig(lakehouse.lakehouse(), lakehouse.s3(), lakehouse.master(),
-        horizonMinutes);
+        horizonMinutes, stream5m ? null : io.marketlake.common.Durations.trigger("--trigger",
+            trigger == null ? "available-now" : trigger),
+        io.marketlake.common.Durations.parse("--features-every", featuresEvery));
   }
 
   @Override
@@ -68,10 +76,10 @@ public final class GoldCommand implements Callable<Integer> {
    * wait, records the finished micro-batches in gold/candles_5m_live_batches and prints them.
    */
   private int stream(SparkSession spark, GoldConfig config) throws Exception {
-    Duration interval = trigger.equalsIgnoreCase("available-now") ? null
-        : duration(trigger, "--trigger");
+    Duration interval = io.marketlake.common.Durations.trigger("--trigger",
+        trigger == null ? "30s" : trigger);
     StreamingQuery query = FiveMinuteStream.start(spark, config.lakehouse(),
-        duration(watermark, "--watermark"), interval);
+        io.marketlake.common.Durations.parse("--watermark", watermark), interval);
     long waitMillis = interval == null ? 10_000 : Math.max(1_000, interval.toMillis());
     long lastBatch = -1;
     long read = 0;
@@ -96,10 +104,6 @@ public final class GoldCommand implements Callable<Integer> {
         + " left to the batch job (per batch: gold/candles_5m_live_batches)%n", read, written,
         late);
     return Cli.OK;
-  }
-
-  static Duration duration(String value, String option) {
-    return io.marketlake.common.Durations.parse(option, value);
   }
 
   public static void main(String[] args) {

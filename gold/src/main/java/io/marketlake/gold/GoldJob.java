@@ -24,48 +24,55 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 
 /**
- * Silver → gold: rollups kept fresh incrementally from silver's change data feed, then the
- * daily-change and features tables.
+ * Silver → gold: rollups and the daily-change table kept fresh incrementally from silver's change
+ * data feed, and the features table.
  *
  * <p>Each micro-batch of silver changes yields the (symbol, window) pairs it touches; only those
- * windows are recomputed, from silver, and MERGEd. The streaming checkpoint records which silver
- * versions are done, and recomputing a window from silver is idempotent, so a retried batch is
- * harmless.
+ * windows are recomputed, from silver, and MERGEd, and only the touched symbols' daily change. The
+ * streaming checkpoint records which silver versions are done, and recomputing from silver is
+ * idempotent, so a retried batch is harmless. An available-now run then rewrites the features; a
+ * run that keeps going ({@link GoldConfig#trigger()}) refreshes them every {@link
+ * GoldConfig#featuresEvery()} instead, so that one driver owns every gold table.
  */
 public final class GoldJob {
   private final GoldConfig config;
   private final Map<RollupWindow, Long> windowsMerged = new EnumMap<>(RollupWindow.class);
-  private long changesRead;
-  /** Per symbol, the newest open_time among this run's silver changes. */
-  private final Map<String, Timestamp> newestChange = new java.util.HashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong changesRead =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong featureRows =
+      new java.util.concurrent.atomic.AtomicLong();
+  /** When the features were last rewritten (System.nanoTime), or null: not yet in this run. */
+  private volatile Long featuresWrittenAt;
 
   public GoldJob(GoldConfig config) {
     this.config = config;
+    for (RollupWindow w : RollupWindow.values()) windowsMerged.put(w, 0L);
   }
 
+  /**
+   * Runs until silver's changes present at the start are in gold and the features are rewritten
+   * (available-now), or until the query is stopped (a processing-time trigger).
+   */
   public GoldResult run(SparkSession spark) throws Exception {
-    LakehouseSpark.configure(spark, config.s3());
     long started = System.nanoTime();
+    start(spark).awaitTermination();
+    if (config.trigger() == null) writeFeatures(spark);
+    return result(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  /** What the job did so far. */
+  public synchronized GoldResult result(long millis) {
+    return new GoldResult(changesRead.get(), Map.copyOf(windowsMerged), featureRows.get(),
+        millis);
+  }
+
+  /** Creates the tables if missing and starts the rollup query without waiting for it. */
+  public StreamingQuery start(SparkSession spark) throws Exception {
+    LakehouseSpark.configure(spark, config.s3());
     String silver = config.lakehouse().silverCandles1m();
     if (!DeltaTable.isDeltaTable(spark, silver)) {
       throw new UsageException("No silver table at " + silver + ": run silver first");
     }
-    for (RollupWindow w : RollupWindow.values()) windowsMerged.put(w, 0L);
-    updateRollups(spark, silver);
-    updateDailyChange(spark, silver);
-
-    Dataset<Row> candles = spark.read().format("delta").load(silver);
-    Dataset<Row> features = Features.compute(candles, config.horizonMinutes());
-    features.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-        .save(config.lakehouse().goldFeatures());
-    Row commit = DeltaTable.forPath(spark, config.lakehouse().goldFeatures()).history(1).first();
-    long featureRows = Long.parseLong(commit.<String, String>getJavaMap(
-        commit.fieldIndex("operationMetrics")).getOrDefault("numOutputRows", "0"));
-    return new GoldResult(changesRead, Map.copyOf(windowsMerged), featureRows,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-  }
-
-  private void updateRollups(SparkSession spark, String silver) throws Exception {
     for (RollupWindow w : RollupWindow.values()) {
       String table = config.lakehouse().goldCandles(w.label());
       Dataset<Row> empty = Rollups.rollup(spark.read().format("delta").load(silver).limit(0), w);
@@ -74,31 +81,53 @@ public final class GoldJob {
           .property("delta.enableChangeDataFeed", "true")
           .execute();
     }
-    StreamingQuery query = spark.readStream().format("delta")
+    DeltaTable.createIfNotExists(spark).location(config.lakehouse().goldDailyChange())
+        .addColumns(DailyChange.compute(spark.read().format("delta").load(silver).limit(0))
+            .schema())
+        .comment("Last price and rolling 24 hours per symbol, as of its newest candle.")
+        .execute();
+    return spark.readStream().format("delta")
         .option("readChangeFeed", "true")
         .load(silver)
         .writeStream()
         .queryName("gold_rollups")
         .option("checkpointLocation", config.lakehouse().checkpoint("gold_rollups"))
-        .trigger(Trigger.AvailableNow())
-        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (changes, batchId) ->
-            mergeTouchedWindows(spark, silver, changes))
+        .trigger(config.trigger() == null ? Trigger.AvailableNow()
+            : Trigger.ProcessingTime(config.trigger().toMillis()))
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (changes, batchId) -> {
+          Map<String, Timestamp> newest = mergeTouchedWindows(spark, silver, changes);
+          updateDailyChange(spark, silver, newest);
+          if (config.trigger() != null && featuresDue()) writeFeatures(spark);
+        })
         .start();
-    query.awaitTermination();
+  }
+
+  private boolean featuresDue() {
+    Long last = featuresWrittenAt;
+    return last == null || System.nanoTime() - last >= config.featuresEvery().toNanos();
+  }
+
+  /** Rewrites the features table from all of silver. */
+  private void writeFeatures(SparkSession spark) {
+    Dataset<Row> candles = spark.read().format("delta").load(config.lakehouse().silverCandles1m());
+    Features.compute(candles, config.horizonMinutes())
+        .write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+        .save(config.lakehouse().goldFeatures());
+    Row commit = DeltaTable.forPath(spark, config.lakehouse().goldFeatures()).history(1).first();
+    featureRows.set(Long.parseLong(commit.<String, String>getJavaMap(
+        commit.fieldIndex("operationMetrics")).getOrDefault("numOutputRows", "0")));
+    featuresWrittenAt = System.nanoTime();
   }
 
   /**
    * Recomputes the daily-change row of every symbol a change touched, from that symbol's last 24
    * hours only, and MERGEs it; the other symbols' rows are left alone.
    */
-  private void updateDailyChange(SparkSession spark, String silver) {
+  private void updateDailyChange(SparkSession spark, String silver,
+      Map<String, Timestamp> newestChange) {
+    if (newestChange.isEmpty()) return;
     String path = config.lakehouse().goldDailyChange();
     Dataset<Row> silverRows = spark.read().format("delta").load(silver);
-    DeltaTable.createIfNotExists(spark).location(path)
-        .addColumns(DailyChange.compute(silverRows.limit(0)).schema())
-        .comment("Last price and rolling 24 hours per symbol, as of its newest candle.")
-        .execute();
-    if (newestChange.isEmpty()) return;
     // As of each symbol's newest candle: the newer of the table's and the newest change's (a
     // correction of an old candle leaves as_of where it was).
     Map<String, Timestamp> asOf = new java.util.HashMap<>(newestChange);
@@ -127,9 +156,14 @@ public final class GoldJob {
     return a.after(b) ? a : b;
   }
 
-  /** Recomputes and MERGEs every window that a batch of silver changes touches. */
-  void mergeTouchedWindows(SparkSession spark, String silver, Dataset<Row> changes)
-      throws Exception {
+  /**
+   * Recomputes and MERGEs every window that a batch of silver changes touches.
+   *
+   * @return per touched symbol, the newest open_time among the changes
+   */
+  Map<String, Timestamp> mergeTouchedWindows(SparkSession spark, String silver,
+      Dataset<Row> changes) throws Exception {
+    Map<String, Timestamp> newestChange = new java.util.HashMap<>();
     Dataset<Row> changed = changes
         .filter(col("_change_type").isin("insert", "update_postimage"))
         .select("symbol", "open_time")
@@ -137,8 +171,8 @@ public final class GoldJob {
     try {
       Row range = changed.agg(min("open_time"), max("open_time"), org.apache.spark.sql.functions
           .count(org.apache.spark.sql.functions.lit(1))).first();
-      if (range.getLong(2) == 0) return;
-      changesRead += range.getLong(2);
+      if (range.getLong(2) == 0) return newestChange;
+      changesRead.addAndGet(range.getLong(2));
       for (Row newest : changed.groupBy("symbol").agg(max("open_time")).collectAsList()) {
         newestChange.merge(newest.getString(0), newest.getTimestamp(1), GoldJob::later);
       }
@@ -158,7 +192,10 @@ public final class GoldJob {
           merges.put(w, pool.submit(() -> mergeWindows(spark, changed, affected, w, from, until)));
         }
         for (Map.Entry<RollupWindow, Future<Long>> m : merges.entrySet()) {
-          windowsMerged.merge(m.getKey(), m.getValue().get(), Long::sum);
+          long merged = m.getValue().get();
+          synchronized (this) {
+            windowsMerged.merge(m.getKey(), merged, Long::sum);
+          }
         }
       } finally {
         pool.shutdownNow();
@@ -166,6 +203,7 @@ public final class GoldJob {
     } finally {
       changed.unpersist();
     }
+    return newestChange;
   }
 
   /** Recomputes one granularity's touched windows and MERGEs them; returns how many. */

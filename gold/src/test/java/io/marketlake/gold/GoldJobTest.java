@@ -74,6 +74,45 @@ class GoldJobTest {
     assertThat(daily("NEARUSDT").<Timestamp>getAs("updated_at")).isEqualTo(nearUpdated);
   }
 
+  @Test
+  void aRunningQueryKeepsRollupsAndDailyChangeFreshAsSilverGrows() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
+    String silver = lakehouse.silverCandles1m();
+    DeltaTable.createIfNotExists(spark).location(silver).addColumns(SyntheticCandles.SILVER)
+        .property("delta.enableChangeDataFeed", "true").execute();
+    SyntheticCandles path = new SyntheticCandles().path("LINKUSDT", 15, 3, 0.001, 0, 0);
+    java.util.List<Row> minutes = path.toDataset(spark).orderBy("open_time").collectAsList();
+    spark.createDataFrame(minutes.subList(0, 10), SyntheticCandles.SILVER).write()
+        .format("delta").mode("append").save(silver);
+    GoldJob job = new GoldJob(new GoldConfig(lakehouse, S3Settings.aws(null), "local[2]", 15,
+        java.time.Duration.ofMillis(200), java.time.Duration.ofHours(1)));
+    org.apache.spark.sql.streaming.StreamingQuery query = job.start(spark);
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> count(lakehouse.goldCandles("5m"), "complete") == 2
+              && candles24h("LINKUSDT") == 10L);
+      spark.createDataFrame(minutes.subList(10, 15), SyntheticCandles.SILVER).write()
+          .format("delta").mode("append").save(silver);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> count(lakehouse.goldCandles("5m"), "complete") == 3
+              && candles24h("LINKUSDT") == 15L);
+    } finally {
+      query.stop();
+    }
+    assertThat(job.result(0).silverChangesRead()).isEqualTo(15);
+    // Written by the first micro-batch; not due again within the hour.
+    assertThat(DeltaTable.forPath(spark, lakehouse.goldFeatures()).history().count())
+        .isEqualTo(1);
+  }
+
+  /** The daily change's candle count of the symbol, or -1 before it has a row. */
+  private long candles24h(String symbol) {
+    java.util.List<Row> rows = spark.read().format("delta").load(new Lakehouse(
+        dir.toUri().toString()).goldDailyChange()).filter("symbol = '" + symbol + "'")
+        .collectAsList();
+    return rows.isEmpty() ? -1 : rows.get(0).<Long>getAs("candles_24h");
+  }
+
   private Row daily(String symbol) {
     return spark.read().format("delta").load(new Lakehouse(dir.toUri().toString())
         .goldDailyChange()).filter("symbol = '" + symbol + "'").first();

@@ -25,13 +25,19 @@ public final class SilverCommand implements Callable<Integer> {
       description = "Upper bound of bronze files per micro-batch (default: Delta's, 1000).")
   Integer maxFilesPerTrigger;
 
+  @Option(names = "--trigger", defaultValue = "available-now",
+      paramLabel = "available-now|DURATION", description = "available-now: process the new bronze"
+          + " rows, then stop (default); a duration such as 10s: keep running, a micro-batch at"
+          + " that interval.")
+  String trigger;
+
   @Option(names = "--debug", description = "Print stack traces.")
   boolean debug;
 
   SilverConfig toConfig() {
     return new SilverConfig(lakehouse.lakehouse(), lakehouse.s3(), lakehouse.master(),
         rulesFile == null ? QualityRules.defaults() : QualityRules.load(rulesFile),
-        maxFilesPerTrigger);
+        maxFilesPerTrigger, io.marketlake.common.Durations.trigger("--trigger", trigger));
   }
 
   @Override

@@ -51,10 +51,34 @@ public final class SilverJob {
     this.quality = new QualityCheck(config.rules());
   }
 
-  /** Runs until every bronze row present at the start has been processed. */
+  /**
+   * Runs until every bronze row present at the start has been processed (available-now), or until
+   * the query is stopped (a processing-time trigger).
+   */
   public SilverResult run(SparkSession spark) throws Exception {
-    LakehouseSpark.configure(spark, config.s3());
     long started = System.nanoTime();
+    StreamingQuery query = start(spark);
+    try {
+      query.awaitTermination();
+    } catch (StreamingQueryException e) {
+      // A failing quality rule is the user's business, not a crash: surface its own message.
+      Throwable cause = e.getCause();
+      while (cause != null && !(cause instanceof QualityFailure)) cause = cause.getCause();
+      if (cause != null) throw (QualityFailure) cause;
+      throw e;
+    }
+    return result(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  /** What the query did so far. */
+  public SilverResult result(long millis) {
+    return new SilverResult(bronzeRows.get(), inserted.get(), updated.get(), quarantined.get(),
+        dropped.get(), warned.get(), otherKinds.get(), batches.get(), millis);
+  }
+
+  /** Creates the tables if missing and starts the query without waiting for it. */
+  public StreamingQuery start(SparkSession spark) throws Exception {
+    LakehouseSpark.configure(spark, config.s3());
     String bronze = config.lakehouse().bronzeCandlesRaw();
     if (!io.delta.tables.DeltaTable.isDeltaTable(spark, bronze)) {
       throw new UsageException("No bronze table at " + bronze + ": run bronze first");
@@ -67,26 +91,14 @@ public final class SilverJob {
     if (config.maxFilesPerTrigger() != null) {
       reader = reader.option("maxFilesPerTrigger", config.maxFilesPerTrigger());
     }
-    StreamingQuery query = reader.load(bronze)
+    return reader.load(bronze)
         .writeStream()
         .queryName("silver_candles_1m")
         .option("checkpointLocation", config.checkpoint())
-        .trigger(Trigger.AvailableNow())
+        .trigger(config.trigger() == null ? Trigger.AvailableNow()
+            : Trigger.ProcessingTime(config.trigger().toMillis()))
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) this::processBatch)
         .start();
-    try {
-      query.awaitTermination();
-    } catch (StreamingQueryException e) {
-      // A failing quality rule is the user's business, not a crash: surface its own message.
-      Throwable cause = e.getCause();
-      while (cause != null && !(cause instanceof QualityFailure)) cause = cause.getCause();
-      if (cause != null) throw (QualityFailure) cause;
-      throw e;
-    }
-    return new SilverResult(bronzeRows.get(), inserted.get(), updated.get(), quarantined.get(),
-        dropped.get(),
-        warned.get(), otherKinds.get(), batches.get(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   /** One micro-batch of bronze rows. */

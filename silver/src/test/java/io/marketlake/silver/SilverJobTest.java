@@ -149,6 +149,39 @@ class SilverJobTest {
   }
 
   @Test
+  void aRunningQueryMergesBronzeRowsAsTheyArriveAndKeepsUnknownFields() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
+    appendBronze(lakehouse, new BronzeFixture()
+        .add(candle("LINKUSDT", 1, "10.5"), at("2026-02-02T00:00:00Z")));
+    SilverJob job = new SilverJob(new SilverConfig(lakehouse, S3Settings.aws(null), "local[2]",
+        QualityRules.defaults(), null, java.time.Duration.ofMillis(200)));
+    org.apache.spark.sql.streaming.StreamingQuery query = job.start(spark);
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> silverIfExists(lakehouse).size() == 1);
+      ObjectNode later = SilverTransformsTest.validJson();
+      later.put("open_time", BronzeFixture.T0 + 2 * 60_000).put("close_time",
+          BronzeFixture.T0 + 3 * 60_000 - 1).put("exchange_note", "late print");
+      appendBronze(lakehouse, new BronzeFixture().offsetsFrom(1)
+          .addRaw("LINKUSDT", later.toString(), at("2026-02-02T00:01:00Z")));
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> silverIfExists(lakehouse).size() == 2);
+    } finally {
+      query.stop();
+    }
+    assertThat(silver(lakehouse)).containsExactly("LINKUSDT@1=10.5", "LINKUSDT@2=10.5");
+    assertThat(job.result(0).batches()).isGreaterThanOrEqualTo(2);
+    assertThat(spark.read().format("delta").load(lakehouse.silverCandles1m())
+        .filter("_rescued_data IS NOT NULL").select("_rescued_data").first().getString(0))
+        .isEqualTo("{\"exchange_note\":\"late print\"}");
+  }
+
+  private List<String> silverIfExists(Lakehouse lakehouse) {
+    return io.delta.tables.DeltaTable.isDeltaTable(spark, lakehouse.silverCandles1m())
+        ? silver(lakehouse) : List.of();
+  }
+
+  @Test
   void aFailRuleStopsTheRunNamingTheRuleAndASample() {
     Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
     appendBronze(lakehouse, new BronzeFixture()
