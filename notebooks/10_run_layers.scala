@@ -10,10 +10,12 @@
 // MAGIC   allows).
 // MAGIC * Libraries: the three jars `marketlake-{bronze,silver,gold}-0.1.0-SNAPSHOT-spark.jar` from the
 // MAGIC   volume you uploaded them to. Delta, the Kafka connector and S3 access come with the runtime.
-// MAGIC * Secret: scope `marketlake`, key `kafka-sasl-jaas` (see the README, section Databricks).
+// MAGIC * Secret: scope `marketlake`, key `kafka-sasl-jaas` (see the README, section Databricks): the
+// MAGIC   JAAS line names the runtime's relocated Kafka client, e.g.
+// MAGIC   `kafkashaded.org.apache.kafka.common.security.scram.ScramLoginModule required ...;`.
 // MAGIC
-// MAGIC Each cell calls `Cli.run`, which returns the exit code: the commands' `main` ends in
-// MAGIC `System.exit`, which would stop this cluster's driver.
+// MAGIC Each cell calls `Cli.run`, which prints the one-line error and returns the exit code, so a
+// MAGIC failed layer says why here instead of failing the cell with a stack trace.
 
 // COMMAND ----------
 

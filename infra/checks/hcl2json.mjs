@@ -1,7 +1,7 @@
 // Parses every *.tf file of a directory with HashiCorp's HCL parser (@cdktf/hcl2json, the Go
 // hcl library compiled to WebAssembly) and prints one JSON object: { "<file>.tf": <parsed> }.
 // Exit codes: 0 parsed, 1 a file does not parse (message names the file), 2 usage.
-// Used by the launcher's TerraformCheckTest; run by hand: node hcl2json.mjs ../terraform
+// Used by the launcher's TerraformTest; run by hand: node hcl2json.mjs ../terraform
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createRequire } from "node:module";

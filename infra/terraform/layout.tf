@@ -1,6 +1,6 @@
 # The lakehouse layout under lakehouse_prefix. It mirrors io.marketlake.common.Lakehouse
 # (table and checkpoint locations) and io.marketlake.common.Topics; the launcher's
-# TerraformCheckTest fails when the two disagree.
+# TerraformTest fails when the two disagree.
 locals {
   root = var.lakehouse_prefix
 

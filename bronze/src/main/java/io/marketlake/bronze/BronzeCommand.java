@@ -73,6 +73,9 @@ public final class BronzeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BronzeConfig config = toConfig();
+    // Before Spark starts: a wrong address is said at once.
+    io.marketlake.common.Reachability.requireKafka(config.bootstrapServers(),
+        "--bootstrap-servers");
     SparkSession spark = LakehouseSpark.getOrCreate("marketlake-bronze", config.master(),
         config.s3());
     BronzeJob.BronzeResult result = new BronzeJob(config).run(spark);

@@ -44,7 +44,7 @@ public final class BronzeJob {
    * Kafka source rows → bronze rows: the raw value and key as UTF-8 text, the Kafka coordinates,
    * headers as text, and when the row reached the lakehouse.
    */
-  static Dataset<Row> toBronze(Dataset<Row> kafkaRows) {
+  public static Dataset<Row> toBronze(Dataset<Row> kafkaRows) {
     return kafkaRows
         .select(
             col("key").cast("string").as("key"),

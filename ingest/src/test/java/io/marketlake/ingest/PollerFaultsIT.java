@@ -167,6 +167,27 @@ class PollerFaultsIT {
         .containsOnly((until.toEpochMilli() - FIRST) / 60_000);
   }
 
+  @Test
+  void sigtermFlushesSavesTheResumePointAndExitsZero() throws Exception {
+    Path logFile = stateDir.resolve("poller.log");
+    Process poller = startPoller(logFile);
+    await().pollInterval(POLL).atMost(Duration.ofSeconds(60)).until(
+        () -> everySymbolReached(EXCHANGE_START.toEpochMilli() + 3 * 60_000));
+    poller.destroy();   // SIGTERM, as a service manager stops it
+    assertThat(poller.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+
+    String log = Files.readString(logFile);
+    assertThat(poller.exitValue()).as(log).isZero();
+    assertThat(log).contains("poll: ").contains(" cycles, ");
+    TopicContents contents = topic();
+    assertExactlyOnceWithoutGaps(contents, EXCHANGE_START.toEpochMilli() + 3 * 60_000);
+    // Everything published was acknowledged before the exit, and the resume points say so.
+    IngestState state = IngestState.under(stateDir, "binance", topic);
+    for (String symbol : SYMBOLS) {
+      assertThat(state.lastPublished(symbol)).as(symbol).hasValue(contents.newest(symbol));
+    }
+  }
+
   /** {@code ingest poll} in a JVM of its own, on this test's classpath. */
   Process startPoller(Path log, String... extra) throws Exception {
     List<String> command = new ArrayList<>(List.of(

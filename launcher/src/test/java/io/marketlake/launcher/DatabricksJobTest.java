@@ -122,6 +122,29 @@ class DatabricksJobTest {
   }
 
   @Test
+  void kafkaClassNamesUseDatabricksShadedClient() {
+    // Databricks Runtime ships the Kafka client relocated to kafkashaded.org.apache.kafka (and
+    // MSK's IAM module to shadedmskiam.): a class named by its plain name is not found there.
+    List<String> classOptions = new ArrayList<>();
+    for (JsonNode task : job.get("tasks")) {
+      JsonNode parameters = task.at("/spark_jar_task/parameters");
+      for (int i = 0; i + 1 < parameters.size(); i++) {
+        String value = parameters.get(i + 1).asText();
+        if (parameters.get(i).asText().equals("--kafka-option")
+            && value.matches("[^=]*(\\.class|jaas\\.config)=.*")) {
+          classOptions.add(value);
+        }
+      }
+    }
+    assertThat(classOptions).isNotEmpty().allSatisfy(option -> {
+      String className = option.substring(option.indexOf('=') + 1);
+      if (!className.startsWith("${env:")) {
+        assertThat(className).matches("(kafkashaded\\.org\\.apache\\.kafka\\.|shadedmskiam\\.).*");
+      }
+    });
+  }
+
+  @Test
   void scheduledButPausedAndOneRunAtATime() {
     JsonNode schedule = job.get("schedule");
     assertThat(schedule.get("quartz_cron_expression").asText()).matches("(\\S+\\s+){5}\\S+");

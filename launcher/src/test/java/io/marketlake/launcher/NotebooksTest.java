@@ -89,4 +89,43 @@ class NotebooksTest {
     // through Cli.run, which returns the exit code.
     assertThat(parsed.cells()).noneMatch(c -> c.text().contains(".main("));
   }
+
+  /**
+   * Compiles the Scala notebook, its cells wrapped in an object with stand-ins for what Databricks
+   * provides ({@code spark}, {@code dbutils}, {@code display}), up to type checking, against the
+   * layers' classes: a renamed class or option-taking method, or a syntax error, fails here.
+   */
+  @Test
+  void scalaNotebooksTypeCheck(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path notebook = LayerJars.projectRoot().resolve("notebooks/10_run_layers.scala");
+    StringBuilder source = new StringBuilder("""
+        object NotebookCheck {
+          val spark: org.apache.spark.sql.SparkSession = null
+          def display(data: org.apache.spark.sql.Dataset[_]): Unit = ()
+          object dbutils {
+            object widgets {
+              def text(name: String, defaultValue: String): Unit = ()
+              def get(name: String): String = ""
+            }
+            object secrets {
+              def get(scope: String, key: String): String = ""
+            }
+          }
+        """);
+    for (DatabricksNotebook.Cell cell : DatabricksNotebook.parse(notebook).cells()) {
+      source.append(cell.text()).append('\n');
+    }
+    source.append("}\n");
+    Path file = dir.resolve("NotebookCheck.scala");
+    java.nio.file.Files.writeString(file, source);
+    Path log = dir.resolve("scalac.log");
+    Process scalac = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "-cp", System.getProperty("java.class.path"), "scala.tools.nsc.Main",
+        "-usejavacp", "-Ystop-after:typer", "-d", dir.toString(), file.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertThat(scalac.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    assertThat(scalac.exitValue()).as(java.nio.file.Files.readString(log) + "\n" + source)
+        .isZero();
+  }
 }

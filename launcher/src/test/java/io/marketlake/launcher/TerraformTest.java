@@ -173,6 +173,11 @@ class TerraformTest {
   void eachLayerReachesOnlyItsOwnPrefixesAndIngestNoS3() {
     Map<String, Layer> layers = layers();
     assertThat(layers.keySet()).containsExactlyInAnyOrder("ingest", "bronze", "silver", "gold", "train");
+    // One role and one instance profile per layer: for_each over the same layers map.
+    assertThat(resource("aws_iam_role", "layer").get("for_each").asText())
+        .isEqualTo("${local.layers}");
+    assertThat(resource("aws_iam_instance_profile", "layer").get("for_each").asText())
+        .isEqualTo("${local.layers}");
     assertThat(layers.get("ingest").read()).isEmpty();
     assertThat(layers.get("ingest").write()).isEmpty();
     assertThat(locals.get("spark_layers").asText()).contains("length(layer.write) > 0");

@@ -21,6 +21,8 @@ public final class LakehouseSpark {
    * @param master used only when no master is set, e.g. {@code local[2]}
    */
   public static SparkSession getOrCreate(String appName, String master, S3Settings s3) {
+    // A wrong endpoint is said in a second, before Spark spends seconds starting.
+    io.marketlake.common.Reachability.requireS3(s3);
     SparkConf conf = new SparkConf().setAppName(appName);
     if (!conf.contains("spark.master")) {
       conf.setMaster(master);

@@ -1,0 +1,175 @@
+package io.marketlake.bench;
+
+import io.marketlake.bronze.BronzeConfig;
+import io.marketlake.bronze.BronzeJob;
+import io.marketlake.common.Lakehouse;
+import io.marketlake.common.MarketMessage;
+import io.marketlake.common.MessageCodec;
+import io.marketlake.stack.EmbeddedStack;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * Bronze's throughput next to the plainest Spark job that does the same I/O: Kafka → Parquet of
+ * the same messages, in the same JVM and session, each round on a fresh checkpoint, the order
+ * alternating between rounds so that neither always runs warm. Both read the whole topic in one
+ * available-now run and write to the local S3 server through S3A.
+ */
+final class BronzeThroughput {
+  private final EmbeddedStack stack;
+  private final SparkSession spark;
+  private final int messages;
+  private final int rounds;
+
+  BronzeThroughput(EmbeddedStack stack, SparkSession spark, int messages, int rounds) {
+    this.stack = stack;
+    this.spark = spark;
+    this.messages = messages;
+    this.rounds = rounds;
+  }
+
+  /** One timed run: rows, bytes of key + value, seconds. */
+  record Run(String job, int round, long rows, long bytes, double seconds) {
+    double rowsPerSecond() {
+      return rows / seconds;
+    }
+
+    double megabytesPerSecond() {
+      return bytes / 1e6 / seconds;
+    }
+  }
+
+  Figures.Section run() throws Exception {
+    String topic = stack.uniqueTopic("bench-bronze");
+    long bytes = produce(topic, messages);
+    String warmTopic = stack.uniqueTopic("bench-bronze-warm");
+    produce(warmTopic, Math.max(1000, messages / 20));
+    // Warm-up: JIT, Kafka connector and Delta classes, S3A connections. Not measured.
+    bronze(warmTopic, 0, 0);
+    parquet(warmTopic, 0, 0);
+
+    List<Run> runs = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      boolean bronzeFirst = round % 2 == 1;
+      for (int i = 0; i < 2; i++) {
+        Run r = (i == 0) == bronzeFirst ? bronze(topic, round, bytes) : parquet(topic, round, bytes);
+        System.out.println(Figures.format("  round %d %-8s %,d rows in %.1f s: %,.0f rows/s,"
+            + " %.2f MB/s", round, r.job(), r.rows(), r.seconds(), r.rowsPerSecond(),
+            r.megabytesPerSecond()));
+        runs.add(r);
+      }
+    }
+    double bronzeRate = Figures.median(rates(runs, "bronze"));
+    double bareRate = Figures.median(rates(runs, "parquet"));
+    double ratio = bronzeRate / bareRate;
+    Figures.Table table = new Figures.Table("round", "job", "rows", "seconds", "rows/s", "MB/s");
+    for (Run r : runs) {
+      table.row(r.round(), r.job(), Figures.format("%,d", r.rows()),
+          Figures.format("%.1f", r.seconds()), Figures.format("%,.0f", r.rowsPerSecond()),
+          Figures.format("%.2f", r.megabytesPerSecond()));
+    }
+    double mb = bytes / 1e6;
+    return new Figures.Section("Bronze throughput next to a bare Kafka → Parquet job",
+        "bench/run.sh --only bronze",
+        List.of(Figures.format("%,d messages (%.1f MB of keys and values, real candle JSON), %d"
+                + " rounds; medians: bronze %,.0f rows/s (%.2f MB/s), bare Kafka → Parquet %,.0f"
+                + " rows/s (%.2f MB/s)", messages, mb, rounds, bronzeRate, bronzeRate * mb / messages,
+                bareRate, bareRate * mb / messages),
+            Figures.format("**ratio bronze / bare: %.2f** (target ≥ 0.9: %s)", ratio,
+                ratio >= 0.9 ? "met" : "missed")),
+        table.markdown());
+  }
+
+  private static double[] rates(List<Run> runs, String job) {
+    return runs.stream().filter(r -> r.job().equals(job)).mapToDouble(Run::rowsPerSecond)
+        .toArray();
+  }
+
+  private Run bronze(String topic, int round, long bytes) throws Exception {
+    Lakehouse lakehouse = stack.uniqueLakehouse("bench-bronze-" + round);
+    BronzeConfig config = new BronzeConfig(stack.endpoints().kafkaBootstrap(), topic, lakehouse,
+        stack.endpoints().s3(), "local[2]", "earliest", null, true, null, Map.of());
+    long started = System.nanoTime();
+    BronzeJob.BronzeResult result = new BronzeJob(config).run(spark);
+    return new Run("bronze", round, result.rowsWritten(), bytes,
+        (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * The baseline: the same Kafka rows, turned into the same columns by the same transform,
+   * appended to plain Parquet files, checkpointed; no Delta log, no statistics, no partitions.
+   */
+  private Run parquet(String topic, int round, long bytes) throws Exception {
+    String root = stack.uniqueLakehouse("bench-parquet-" + round).root();
+    long started = System.nanoTime();
+    var query = BronzeJob.toBronze(spark.readStream().format("kafka")
+            .option("kafka.bootstrap.servers", stack.endpoints().kafkaBootstrap())
+            .option("subscribe", topic)
+            .option("startingOffsets", "earliest")
+            .option("includeHeaders", "true")
+            .load())
+        .writeStream().format("parquet")
+        .option("checkpointLocation", root + "/_checkpoint")
+        .trigger(Trigger.AvailableNow())
+        .start(root + "/data");
+    query.awaitTermination();
+    long rows = 0;
+    for (var progress : query.recentProgress()) rows += progress.numInputRows();
+    return new Run("parquet", round, rows, bytes, (System.nanoTime() - started) / 1e9);
+  }
+
+  /** Produces {@code count} seeded 1m candles of 10 symbols, as ingest does; returns the bytes. */
+  private long produce(String topic, int count) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.endpoints().kafkaBootstrap());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+    Random random = new Random(7);
+    long bytes = 0;
+    long t0 = 1767225600000L;   // 2026-01-01
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < count; i++) {
+        String symbol = "SYM" + (i % 10) + "USDT";
+        long openTime = t0 + (i / 10) * 60_000L;
+        BigDecimal open = price(100 + random.nextGaussian());
+        BigDecimal close = price(100 + random.nextGaussian());
+        MarketMessage candle = MarketMessage.candle("binance", symbol, "1m", openTime,
+            openTime + 59_999, open, open.max(close).add(price(random.nextDouble())),
+            open.min(close).subtract(price(random.nextDouble())), close,
+            price(1000 * random.nextDouble()), price(100_000 * random.nextDouble()),
+            (long) random.nextInt(5000), price(500 * random.nextDouble()),
+            price(50_000 * random.nextDouble()), openTime + 60_500);
+        byte[] key = symbol.getBytes(StandardCharsets.UTF_8);
+        byte[] value = MessageCodec.encode(candle);
+        bytes += key.length + value.length;
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(MarketMessage.HEADER_SOURCE, "binance".getBytes(StandardCharsets.UTF_8));
+        headers.add(MarketMessage.HEADER_SCHEMA_VERSION, "1".getBytes(StandardCharsets.UTF_8));
+        producer.send(new ProducerRecord<>(topic, null, key, value, headers));
+      }
+      producer.flush();
+    }
+    return bytes;
+  }
+
+  private static BigDecimal price(double value) {
+    return BigDecimal.valueOf(value).setScale(8, RoundingMode.HALF_UP);
+  }
+}
