@@ -23,9 +23,7 @@ class GoldJobTest {
   @Test
   void rollupsAreBuiltThenUpdatedOnlyWhereSilverChanged() throws Exception {
     Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
-    String silver = lakehouse.silverCandles1m();
-    DeltaTable.createIfNotExists(spark).location(silver).addColumns(SyntheticCandles.SILVER)
-        .property("delta.enableChangeDataFeed", "true").execute();
+    String silver = emptySilver(lakehouse);
     // Two symbols, three hours each: 36 five-minute windows, 3 hours, 1 day per symbol.
     new SyntheticCandles().path("LINKUSDT", 180, 1, 0.001, 0, 0).path("NEARUSDT", 180, 2, 0.001,
         0, 0).toDataset(spark).write().format("delta").mode("append").save(silver);
@@ -77,9 +75,7 @@ class GoldJobTest {
   @Test
   void aRunningQueryKeepsRollupsAndDailyChangeFreshAsSilverGrows() throws Exception {
     Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
-    String silver = lakehouse.silverCandles1m();
-    DeltaTable.createIfNotExists(spark).location(silver).addColumns(SyntheticCandles.SILVER)
-        .property("delta.enableChangeDataFeed", "true").execute();
+    String silver = emptySilver(lakehouse);
     SyntheticCandles path = new SyntheticCandles().path("LINKUSDT", 15, 3, 0.001, 0, 0);
     java.util.List<Row> minutes = path.toDataset(spark).orderBy("open_time").collectAsList();
     spark.createDataFrame(minutes.subList(0, 10), SyntheticCandles.SILVER).write()
@@ -103,6 +99,14 @@ class GoldJobTest {
     // Written by the first micro-batch; not due again within the hour.
     assertThat(DeltaTable.forPath(spark, lakehouse.goldFeatures()).history().count())
         .isEqualTo(1);
+  }
+
+  /** An empty silver-shaped table with its change feed, as silver creates it. */
+  private String emptySilver(Lakehouse lakehouse) {
+    String silver = lakehouse.silverCandles1m();
+    DeltaTable.createIfNotExists(spark).location(silver).addColumns(SyntheticCandles.SILVER)
+        .property("delta.enableChangeDataFeed", "true").execute();
+    return silver;
   }
 
   /** The daily change's candle count of the symbol, or -1 before it has a row. */

@@ -140,28 +140,10 @@ class CoinGeckoSourceTest {
 
   @Test
   void aBanA500AndASlowAnswerAreRiddenOutWithTheRightWaits() throws Exception {
-    // A source of its own with a short read timeout, so that "slow" is 1 s here.
-    TestExchange quick = new TestExchange(time, 3, Duration.ofMillis(300));
-    try {
-      quick.enqueue(418, "{}", "Retry-After", "90");
-      quick.enqueue(500, "Internal error");
-      quick.server.enqueue(new mockwebserver3.MockResponse.Builder().code(200).body(PRICES)
-          .headersDelay(1, java.util.concurrent.TimeUnit.SECONDS).build());
-      quick.enqueue(200, PRICES);
-      long began = time.millis();
-
-      CoinGeckoSource source = new CoinGeckoSource(quick.baseUrl().newBuilder()
-          .addPathSegments("api/v3").build(), "usd", null, quick.http, quick.stats, time, quick.log);
-      assertThat(source.snapshots(List.of("bitcoin"))).isNotEmpty();
-
-      assertThat(quick.stats.bans.get()).isEqualTo(1);
-      assertThat(quick.stats.retries.get()).as("the 500 and the timeout").isEqualTo(2);
-      assertThat(time.millis() - began).as("no request before the ban ended")
-          .isGreaterThanOrEqualTo(90_000);
-      assertThat(quick.logText.toString()).contains("HTTP 418 (IP banned)")
-          .containsAnyOf("timeout", "timed out");
-    } finally {
-      quick.close();
-    }
+    TestExchange.assertRidesOutBanErrorAndSlowAnswer(time, PRICES,
+        quick -> new CoinGeckoSource(quick.baseUrl().newBuilder().addPathSegments("api/v3")
+            .build(), "usd", null, quick.http, quick.stats, time, quick.log)
+            .snapshots(List.of("bitcoin")));
   }
+
 }
