@@ -45,6 +45,10 @@ public final class BenchmarkSuite implements Callable<Integer> {
   @Option(names = "--bronze-messages", defaultValue = "1000000")
   int bronzeMessages;
 
+  @Option(names = "--bronze-rounds", defaultValue = "5",
+      description = "Rounds of bronze next to Parquet (default: ${DEFAULT-VALUE}).")
+  int bronzeRounds;
+
   @Option(names = "--backfill-days", defaultValue = "30")
   int backfillDays;
 
@@ -104,7 +108,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
         long started = System.nanoTime();
         List<Figures.Section> done = new ArrayList<>();
         switch (name) {
-          case "bronze" -> done.add(new BronzeThroughput(stack, spark, bronzeMessages, rounds)
+          case "bronze" -> done.add(new BronzeThroughput(stack, spark, bronzeMessages, bronzeRounds)
               .run());
           case "backfill" -> done.add(new BackfillBudget(stack, backfillDays, backfillSymbols,
               backfillLimit).run());

@@ -17,7 +17,7 @@ import org.apache.spark.sql.expressions.Window;
 
 /**
  * What a market dashboard shows first: last price and the rolling 24 hours, per symbol. Pure; the
- * gold job recomputes only the symbols whose candles changed, from their last 24 hours alone.
+ * gold job recomputes only the symbols whose candles changed, from their recent candles alone.
  */
 final class DailyChange {
   private DailyChange() {}
@@ -50,15 +50,5 @@ final class DailyChange {
         .select("symbol", "as_of", "last_price", "open_24h", "change_24h", "change_24h_pct",
             "high_24h", "low_24h", "volume_24h", "quote_volume_24h", "trades_24h",
             "candles_24h", "updated_at");
-  }
-
-  /**
-   * The candles {@link #compute} needs for the given symbols: those in the 24 hours ending at each
-   * symbol's {@code as_of}. {@code asOf} has columns {@code symbol}, {@code as_of}.
-   */
-  static Dataset<Row> last24Hours(Dataset<Row> candles, Dataset<Row> asOf) {
-    return candles.join(org.apache.spark.sql.functions.broadcast(asOf), "symbol")
-        .filter(expr("open_time > as_of - INTERVAL 24 HOURS AND open_time <= as_of"))
-        .drop("as_of");
   }
 }

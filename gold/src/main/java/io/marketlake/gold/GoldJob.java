@@ -120,33 +120,21 @@ public final class GoldJob {
   }
 
   /**
-   * Recomputes the daily-change row of every symbol a change touched, from that symbol's last 24
-   * hours only, and MERGEs it; the other symbols' rows are left alone.
+   * Recomputes the daily-change row of every symbol a change touched, from the candles after its
+   * newest change less 24 hours (which hold the symbol's newest 24 hours, whatever its newest
+   * candle), and MERGEs it; the other symbols' rows are left alone.
    */
   private void updateDailyChange(SparkSession spark, String silver,
       Map<String, Timestamp> newestChange) {
     if (newestChange.isEmpty()) return;
-    String path = config.lakehouse().goldDailyChange();
-    Dataset<Row> silverRows = spark.read().format("delta").load(silver);
-    // As of each symbol's newest candle: the newer of the table's and the newest change's (a
-    // correction of an old candle leaves as_of where it was).
-    Map<String, Timestamp> asOf = new java.util.HashMap<>(newestChange);
-    for (Row r : spark.read().format("delta").load(path)
-        .filter(col("symbol").isin(asOf.keySet().toArray()))
-        .select("symbol", "as_of").collectAsList()) {
-      asOf.merge(r.getString(0), r.getTimestamp(1), GoldJob::later);
-    }
-    long earliest = asOf.values().stream().mapToLong(Timestamp::getTime).min().getAsLong()
+    long since = newestChange.values().stream().mapToLong(Timestamp::getTime).min().getAsLong()
         - RollupWindow.ONE_DAY.seconds() * 1000;
-    List<Row> asOfRows = asOf.entrySet().stream()
-        .map(e -> org.apache.spark.sql.RowFactory.create(e.getKey(), e.getValue())).toList();
-    Dataset<Row> asOfTable = spark.createDataFrame(asOfRows, new org.apache.spark.sql.types
-        .StructType().add("symbol", "string").add("as_of", "timestamp"));
     // The time filter lets Delta skip every file older than the earliest window.
-    Dataset<Row> recent = silverRows.filter(col("open_time").gt(lit(new Timestamp(earliest))));
-    DeltaTable.forPath(spark, path).as("t")
-        .merge(DailyChange.compute(DailyChange.last24Hours(recent, asOfTable)).as("s"),
-            "t.symbol = s.symbol")
+    Dataset<Row> recent = spark.read().format("delta").load(silver)
+        .filter(col("open_time").gt(lit(new Timestamp(since)))
+            .and(col("symbol").isin(newestChange.keySet().toArray())));
+    DeltaTable.forPath(spark, config.lakehouse().goldDailyChange()).as("t")
+        .merge(DailyChange.compute(recent).as("s"), "t.symbol = s.symbol")
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();
@@ -169,16 +157,21 @@ public final class GoldJob {
         .select("symbol", "open_time")
         .persist();
     try {
-      Row range = changed.agg(min("open_time"), max("open_time"), org.apache.spark.sql.functions
-          .count(org.apache.spark.sql.functions.lit(1))).first();
-      if (range.getLong(2) == 0) return newestChange;
-      changesRead.addAndGet(range.getLong(2));
-      for (Row newest : changed.groupBy("symbol").agg(max("open_time")).collectAsList()) {
-        newestChange.merge(newest.getString(0), newest.getTimestamp(1), GoldJob::later);
+      // One small job: per symbol, the changes' time range and count.
+      long count = 0;
+      Timestamp oldest = null;
+      for (Row r : changed.groupBy("symbol").agg(min("open_time"), max("open_time"),
+          org.apache.spark.sql.functions.count(lit(1))).collectAsList()) {
+        newestChange.merge(r.getString(0), r.getTimestamp(2), GoldJob::later);
+        oldest = oldest == null || r.getTimestamp(1).before(oldest) ? r.getTimestamp(1) : oldest;
+        count += r.getLong(3);
       }
-      Timestamp from = floor(range.getTimestamp(0), RollupWindow.ONE_DAY);
-      Timestamp until = new Timestamp(floor(range.getTimestamp(1), RollupWindow.ONE_DAY)
-          .getTime() + RollupWindow.ONE_DAY.seconds() * 1000);
+      if (count == 0) return newestChange;
+      changesRead.addAndGet(count);
+      Timestamp newestOfAll = newestChange.values().stream().reduce(GoldJob::later).orElseThrow();
+      Timestamp from = floor(oldest, RollupWindow.ONE_DAY);
+      Timestamp until = new Timestamp(floor(newestOfAll, RollupWindow.ONE_DAY).getTime()
+          + RollupWindow.ONE_DAY.seconds() * 1000);
       // Every touched 5m or 1h window lies in a touched day: read silver once, for those days,
       // and derive all three rollups from that one checkpointed slice.
       Dataset<Row> touchedDays = Rollups.touchedWindows(changed, RollupWindow.ONE_DAY);
@@ -213,8 +206,12 @@ public final class GoldJob {
     Dataset<Row> recomputed =
         Rollups.rollup(Rollups.candlesIn(affected, touched, w, from, until), w);
     DeltaTable table = DeltaTable.forPath(spark, config.lakehouse().goldCandles(w.label()));
+    // The range on the target lets Delta skip every file of the table outside the touched days:
+    // the MERGE's cost follows the change, not the table's size.
     table.as("t")
-        .merge(recomputed.as("s"), "t.symbol = s.symbol AND t.window_start = s.window_start")
+        .merge(recomputed.as("s"), "t.window_start >= TIMESTAMP '" + from.toInstant()
+            + "' AND t.window_start < TIMESTAMP '" + until.toInstant() + "'"
+            + " AND t.symbol = s.symbol AND t.window_start = s.window_start")
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();

@@ -108,7 +108,8 @@ public final class Backfill {
     }
     IngestStats.Snapshot run = stats.snapshot().since(before);
     return new BackfillResult(counts, failures, run.requests(), run.weight(),
-        source.budget().peak(), source.budget().limit(), run.retries(),
+        source.budget().peak(), source.budget().limit(), source.budget().windowsUsed(),
+        run.retries(),
         run.rateLimited(), run.bans(), run.malformed(),
         Duration.ofMillis(clock.millis() - began), stopping);
   }

@@ -15,6 +15,7 @@ public record BackfillResult(
     long usedWeight,
     int peakWeightPerMinute,
     int weightLimit,
+    int minutesUsed,
     long retries,
     long rateLimited,
     long bans,
@@ -35,11 +36,12 @@ public record BackfillResult(
     return failedSymbols.isEmpty() && !stopped;
   }
 
-  /** Average share of the per-minute weight budget used over the run's whole minutes. */
+  /**
+   * The share of the weight budget of the minutes (budget windows) the run sent requests in,
+   * counting its partial first and last minute: never above 1, and about 0.9 for a long paced run.
+   */
   public double budgetUse() {
-    double minutes = elapsed.toMillis() / 60_000.0;
-    return minutes < 1 ? (double) peakWeightPerMinute / weightLimit
-        : usedWeight / minutes / weightLimit;
+    return minutesUsed == 0 ? 0 : (double) usedWeight / ((long) minutesUsed * weightLimit);
   }
 
   /** The lines the CLI prints at the end. */
@@ -51,10 +53,10 @@ public record BackfillResult(
     new java.util.TreeMap<>(candlesPerSymbol).forEach((symbol, count) -> out.append(
         String.format("  %-12s %9d%s%n", symbol, count,
             failedSymbols.containsKey(symbol) ? "  FAILED: " + failedSymbols.get(symbol) : "")));
-    out.append(String.format("requests %d, used weight %d (peak %d of %d per minute, average %.0f%%),"
-            + " retries %d, 429s %d, 418s %d, malformed payloads %d",
-        requests, usedWeight, peakWeightPerMinute, weightLimit, 100 * budgetUse(), retries,
-        rateLimited, bans, malformed));
+    out.append(String.format("requests %d, used weight %d (peak %d of %d per minute; %.0f%% of the"
+            + " budget of the %d minutes it ran in), retries %d, 429s %d, 418s %d, malformed"
+            + " payloads %d", requests, usedWeight, peakWeightPerMinute, weightLimit,
+        100 * budgetUse(), minutesUsed, retries, rateLimited, bans, malformed));
     return out.toString();
   }
 }

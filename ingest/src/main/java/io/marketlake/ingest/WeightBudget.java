@@ -29,6 +29,8 @@ final class WeightBudget {
   private long window = Long.MIN_VALUE;
   private int used;
   private int peak;
+  /** Windows in which any weight was reserved. */
+  private int windowsUsed;
 
   WeightBudget(int limit, double targetFraction, Clock clock, Sleeper sleeper) {
     this(limit, targetFraction, WINDOW_MS, clock, sleeper);
@@ -77,6 +79,7 @@ final class WeightBudget {
         long now = clock.millis();
         roll(now);
         if (used + weight <= target || used == 0) {
+          if (used == 0) windowsUsed++;
           used += weight;
           peak = Math.max(peak, used);
           return window;
@@ -105,6 +108,11 @@ final class WeightBudget {
   synchronized int usedInWindow() {
     roll(clock.millis());
     return used;
+  }
+
+  /** How many windows (minutes) saw any reservation so far. */
+  synchronized int windowsUsed() {
+    return windowsUsed;
   }
 
   /** The highest weight seen in any one window so far. */
