@@ -59,7 +59,7 @@ class StackCommandTest {
     StackCommand.Up up = new StackCommand.Up();
     new CommandLine(up).parseArgs("--workdir", dir.toString(), "--exchange-speed", "60",
         "--exchange-start", "2026-02-01", "--seed", "7", "--weight-limit", "1200",
-        "--partitions", "2");
+        "--partitions", "2", "--exchange-faults", "5xx=0.1,malformed=0.05");
 
     StackOptions options = up.toOptions();
 
@@ -69,6 +69,21 @@ class StackCommandTest {
     assertThat(options.weightLimit()).isEqualTo(1200);
     assertThat(options.partitions()).isEqualTo(2);
     assertThat(options.detached()).isTrue();
+    ExchangeFaults faults = options.exchangeFaults();
+    assertThat(faults.rates()).containsEntry(ExchangeFaults.Kind.SERVER_ERROR, 0.1)
+        .containsEntry(ExchangeFaults.Kind.MALFORMED, 0.05);
+    assertThat(faults.retryAfter()).hasSeconds(2);
+    // The detached exchange JVM gets the same faults through its own options.
+    ExchangeCommand child = new ExchangeCommand();
+    new CommandLine(child).parseArgs(FaultOptions.args(faults).toArray(String[]::new));
+    assertThat(child.toOptions().faults()).isEqualTo(faults);
+  }
+
+  @Test
+  void badFaultsAreAUsageError() {
+    assertThat(run("up", "--workdir", dir.toString(), "--exchange-faults", "404=0.1"))
+        .isEqualTo(Cli.USAGE);
+    assertThat(err.toString()).startsWith("error: Invalid fault '404=0.1': expected KIND=RATE");
   }
 
   @Test
