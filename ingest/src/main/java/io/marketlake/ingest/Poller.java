@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Symbols are fetched in parallel; a cycle waits for them only until the next cycle is due, and
  * a symbol still busy (slow, retrying, or paging through a long gap) is skipped until it finishes,
  * so one symbol never delays the others. A failed fetch leaves the symbol's cursor in place: the
- * next cycle asks again, so a failure costs latency, never a minute.
+ * next cycle asks again, so a failure costs latency, never a minute. The last cycle (at {@code
+ * --until} or the last of {@code maxCycles}) waits for the busy symbols and brings every symbol up
+ * to its end.
  */
 public final class Poller implements PollJob {
   static final long MINUTE_MS = CandleTransfer.MINUTE_MS;
@@ -132,7 +134,10 @@ public final class Poller implements PollJob {
         long nextCycle = CandleTransfer.floorMinute(exchangeNow) + MINUTE_MS + pollDelay.toMillis();
         runCycle(++cycles, closedEnd, inFlight, pool,
             exchangeClock.localWaitUntil(nextCycle, exchangeNow));
-        if ((maxCycles > 0 && cycles >= maxCycles) || closedEnd >= untilMs) break;
+        if ((maxCycles > 0 && cycles >= maxCycles) || closedEnd >= untilMs) {
+          catchUp(closedEnd, inFlight, pool);
+          break;
+        }
         awaitExchangeTime(nextCycle);
       }
     } catch (InterruptedException e) {
@@ -164,30 +169,33 @@ public final class Poller implements PollJob {
     long retriesBefore = source.stats().retries.get();
     List<String> busy = new ArrayList<>();
     Map<String, Future<Integer>> started = new LinkedHashMap<>();
+    int candles = 0;
+    List<String> failed = new ArrayList<>();
     for (String symbol : symbols) {
       Future<Integer> previous = inFlight.get(symbol);
       if (previous != null && !previous.isDone()) {
         busy.add(symbol);
         continue;
       }
+      // A fetch that outlasted its own cycle is reported in the cycle that sees it done.
+      if (previous != null) candles += collect(symbol, previous, failed);
       cursors.putIfAbsent(symbol, closedEnd - MINUTE_MS);
       Future<Integer> task = pool.submit(() -> syncSymbol(symbol, closedEnd));
       inFlight.put(symbol, task);
       started.put(symbol, task);
     }
     long deadline = System.nanoTime() + Math.max(maxWait.toNanos(), 0);
-    int candles = 0;
-    List<String> failed = new ArrayList<>();
     for (Map.Entry<String, Future<Integer>> entry : started.entrySet()) {
       try {
-        candles += entry.getValue().get(Math.max(0, deadline - System.nanoTime()),
-            TimeUnit.NANOSECONDS);
+        entry.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         busy.add(entry.getKey());
+        continue;
       } catch (ExecutionException e) {
-        failedFetches.incrementAndGet();
-        failed.add(entry.getKey() + " (" + e.getCause().getMessage() + ")");
+        // collected below, with the successes
       }
+      candles += collect(entry.getKey(), entry.getValue(), failed);
+      inFlight.remove(entry.getKey());
     }
     long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
     log.info(String.format("cycle %d up to %s: %d symbols, %d candles, %d ms, weight %d/%d,"
@@ -196,6 +204,54 @@ public final class Poller implements PollJob {
         source.stats().retries.get() - retriesBefore,
         busy.isEmpty() ? "" : ", still busy: " + String.join(" ", busy),
         failed.isEmpty() ? "" : ", failed: " + String.join("; ", failed)));
+  }
+
+  /**
+   * The last cycle's tail, so that a run ending at {@code --until} (or after its cycles) leaves
+   * no symbol short of it: waits for the symbols still busy (their retries are bounded), then
+   * brings each of them that is still behind up to {@code closedEnd}. A stop request ends it early;
+   * what is left is fetched on the next start, from the resume state.
+   */
+  private void catchUp(long closedEnd, Map<String, Future<Integer>> inFlight,
+      ExecutorService pool) throws InterruptedException {
+    long startedNanos = System.nanoTime();
+    int candles = 0;
+    List<String> failed = new ArrayList<>();
+    List<String> wereBusy = new ArrayList<>(inFlight.keySet());
+    for (Map.Entry<String, Future<Integer>> entry : inFlight.entrySet()) {
+      candles += collect(entry.getKey(), entry.getValue(), failed);
+    }
+    inFlight.clear();
+    // Only the busy ones: a symbol that failed in the last cycle already spent its retries.
+    Map<String, Future<Integer>> started = new LinkedHashMap<>();
+    for (String symbol : wereBusy) {
+      if (!stopping && cursors.getOrDefault(symbol, closedEnd) < closedEnd) {
+        started.put(symbol, pool.submit(() -> syncSymbol(symbol, closedEnd)));
+      }
+    }
+    for (Map.Entry<String, Future<Integer>> entry : started.entrySet()) {
+      candles += collect(entry.getKey(), entry.getValue(), failed);
+    }
+    if (candles == 0 && failed.isEmpty()) return;
+    log.info(String.format("last cycle up to %s: caught up %s, %d candles, %d ms%s",
+        Instant.ofEpochMilli(closedEnd), started.isEmpty() ? "-" : String.join(" ",
+            started.keySet()), candles, (System.nanoTime() - startedNanos) / 1_000_000,
+        failed.isEmpty() ? "" : ", failed: " + String.join("; ", failed)));
+  }
+
+  /**
+   * Waits for one symbol's fetch and returns how many candles it published; a failure is counted
+   * and added to {@code failed} (the others go on).
+   */
+  private int collect(String symbol, Future<Integer> fetch, List<String> failed)
+      throws InterruptedException {
+    try {
+      return fetch.get();
+    } catch (ExecutionException e) {
+      failedFetches.incrementAndGet();
+      failed.add(symbol + " (" + e.getCause().getMessage() + ")");
+      return 0;
+    }
   }
 
   /** Publishes the closed candles of {@code symbol} from its cursor up to {@code closedEnd}. */

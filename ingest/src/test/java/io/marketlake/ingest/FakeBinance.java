@@ -15,6 +15,9 @@ import mockwebserver3.RecordedRequest;
 final class FakeBinance extends Dispatcher {
   private final LongSupplier now;
   final Set<String> rejected = ConcurrentHashMap.newKeySet();
+  /** Symbols whose answers are held back until their latch opens (a slow symbol). */
+  final java.util.Map<String, java.util.concurrent.CountDownLatch> held =
+      new ConcurrentHashMap<>();
 
   FakeBinance(LongSupplier now) {
     this.now = now;
@@ -27,6 +30,14 @@ final class FakeBinance extends Dispatcher {
       return json("{\"serverTime\":" + now.getAsLong() + "}");
     }
     String symbol = request.getUrl().queryParameter("symbol");
+    java.util.concurrent.CountDownLatch hold = held.get(symbol);
+    if (hold != null) {
+      try {
+        hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (rejected.contains(symbol)) {
       return new MockResponse.Builder().code(400)
           .body("{\"code\":-1121,\"msg\":\"Invalid symbol.\"}").build();

@@ -1,12 +1,16 @@
 package io.marketlake.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.marketlake.common.MarketMessage;
 import io.marketlake.common.MessageCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -113,5 +117,34 @@ class PollerTest {
 
     assertThat(openTimes("BTCUSDT")).containsExactlyElementsOf(minutes("00:09", "00:12"));
     assertThat(result.summary()).startsWith("poll: 4 cycles, 4 candles");
+  }
+
+  @Test
+  void untilWaitsForASymbolStillBusyAndBringsItUpToUntil() throws Exception {
+    // An exchange at 60x: a cycle waits about a real second for a symbol before moving on.
+    long start = START.toEpochMilli();
+    binance = new FakeBinance(() -> start + (time.millis() - start) * 60);
+    exchange.server.setDispatcher(binance);
+    CountDownLatch slow = new CountDownLatch(1);
+    binance.held.put("ETHUSDT", slow);
+    Instant until = Instant.parse("2026-02-01T00:14:00Z");
+    CompletableFuture<PollResult> polling = CompletableFuture.supplyAsync(() -> {
+      try {
+        return poller(List.of("BTCUSDT", "ETHUSDT")).run(0, until);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    // ETHUSDT answers only once the last cycle went by without it.
+    await().atMost(Duration.ofSeconds(20)).until(() -> exchange.logText.toString().lines()
+        .anyMatch(l -> l.contains("up to " + until + ":") && l.contains("still busy: ETHUSDT")));
+    slow.countDown();
+    PollResult result = polling.get(30, TimeUnit.SECONDS);
+
+    assertThat(openTimes("BTCUSDT")).containsExactlyElementsOf(minutes("00:09", "00:13"));
+    assertThat(openTimes("ETHUSDT")).containsExactlyElementsOf(minutes("00:09", "00:13"));
+    assertThat(result.candlesPerSymbol()).containsEntry("ETHUSDT", 5L);
+    assertThat(exchange.logText.toString()).contains("last cycle up to " + until
+        + ": caught up ETHUSDT");
   }
 }
