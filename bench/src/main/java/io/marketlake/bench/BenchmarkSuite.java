@@ -71,9 +71,9 @@ public final class BenchmarkSuite implements Callable<Integer> {
           + " ${DEFAULT-VALUE}); the run without gold takes half as long.")
   int freshnessMinutes;
 
-  @Option(names = "--freshness-speed", split = ",", defaultValue = "10",
-      description = "Exchange minutes per real minute; several (e.g. 10,60) run one after the"
-          + " other (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--freshness-speed", split = ",", defaultValue = "10,2",
+      description = "Exchange minutes per real minute; several run one after the other: 10 is"
+          + " ten times the real load, 2 is close to the real pace (default: ${DEFAULT-VALUE}).")
   List<Double> freshnessSpeeds;
 
   @Option(names = "--freshness-symbols", defaultValue = "BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT")

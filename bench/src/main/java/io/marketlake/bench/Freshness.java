@@ -166,9 +166,9 @@ final class Freshness {
           : Figures.format("**silver p50 %.1f s, p95 %.1f s** with gold not running (target p95"
                   + " ≤ 10 s: %s)", Figures.percentile(silverLatency, 50) / 1000, silverP95,
               silverP95 <= 10 ? "met" : "missed");
-      return new Figures.Section(withGold
-              ? "Live freshness: candle close → silver and gold 5m"
-              : "Live freshness without gold: candle close → silver",
+      return new Figures.Section(Figures.format(withGold
+              ? "Live freshness at %.0f×: candle close → silver and gold 5m"
+              : "Live freshness at %.0f× without gold: candle close → silver", speed),
           "bench/run.sh --only freshness", List.of(setup, headline),
           table.markdown() + "\nMicro-batches that had input (Spark's own durations; the phases"
               + " are medians):\n\n" + batches.markdown());
