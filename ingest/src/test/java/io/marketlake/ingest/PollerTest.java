@@ -120,7 +120,7 @@ class PollerTest {
   }
 
   @Test
-  void untilWaitsForASymbolStillBusyAndBringsItUpToUntil() throws Exception {
+  void aSlowSymbolDelaysNoOtherAndUntilBringsItUpToUntil() throws Exception {
     // An exchange at 60x: a cycle waits about a real second for a symbol before moving on.
     long start = START.toEpochMilli();
     binance = new FakeBinance(() -> start + (time.millis() - start) * 60);
@@ -138,6 +138,9 @@ class PollerTest {
     // ETHUSDT answers only once the last cycle went by without it.
     await().atMost(Duration.ofSeconds(20)).until(() -> exchange.logText.toString().lines()
         .anyMatch(l -> l.contains("up to " + until + ":") && l.contains("still busy: ETHUSDT")));
+    // Meanwhile BTCUSDT went on minute by minute: the slow symbol held nobody back.
+    assertThat(openTimes("BTCUSDT")).containsExactlyElementsOf(minutes("00:09", "00:13"));
+    assertThat(openTimes("ETHUSDT")).isEmpty();
     slow.countDown();
     PollResult result = polling.get(30, TimeUnit.SECONDS);
 
