@@ -72,13 +72,11 @@ final class BronzeThroughput {
         runs.add(r);
       }
     }
-    double bronzeRate = Figures.median(rates(runs, "bronze"));
-    double bareRate = Figures.median(rates(runs, "parquet"));
-    // Paired by round: both jobs of a round ran back to back, so drift cancels within a pair.
     double[] bronzeRates = rates(runs, "bronze");
     double[] bareRates = rates(runs, "parquet");
-    double[] paired = new double[rounds];
-    for (int i = 0; i < rounds; i++) paired[i] = bronzeRates[i] / bareRates[i];
+    double bronzeRate = Figures.median(bronzeRates);
+    double bareRate = Figures.median(bareRates);
+    double[] paired = Figures.pairedRatios(bronzeRates, bareRates);
     double ratio = Figures.median(paired);
     Figures.Table table = new Figures.Table("round", "job", "rows", "seconds", "rows/s", "MB/s");
     for (Run r : runs) {

@@ -26,6 +26,16 @@ final class Figures {
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
+  /**
+   * The ratios numerator[i] / denominator[i] of runs paired by round (run back to back, so drift
+   * cancels within a pair); {@link #median} of them is the figure a benchmark reports.
+   */
+  static double[] pairedRatios(double[] numerator, double[] denominator) {
+    double[] ratios = new double[Math.min(numerator.length, denominator.length)];
+    for (int i = 0; i < ratios.length; i++) ratios[i] = numerator[i] / denominator[i];
+    return ratios;
+  }
+
   static String format(String pattern, Object... args) {
     return String.format(Locale.ROOT, pattern, args);
   }

@@ -63,13 +63,17 @@ final class MergeScaling {
         runs.add(r);
       }
     }
-    double smallMerge = Figures.median(seconds(runs, smallDays, true));
-    double largeMerge = Figures.median(seconds(runs, largeDays, true));
-    double smallJob = Figures.median(seconds(runs, smallDays, false));
-    double largeJob = Figures.median(seconds(runs, largeDays, false));
-    // Paired by round (both sizes ran back to back), then the median: drift cancels in a pair.
-    double mergeRatio = pairedRatio(runs, true);
-    double jobRatio = pairedRatio(runs, false);
+    double[] smallMerges = seconds(runs, smallDays, true);
+    double[] largeMerges = seconds(runs, largeDays, true);
+    double[] smallJobs = seconds(runs, smallDays, false);
+    double[] largeJobs = seconds(runs, largeDays, false);
+    double smallMerge = Figures.median(smallMerges);
+    double largeMerge = Figures.median(largeMerges);
+    double smallJob = Figures.median(smallJobs);
+    double largeJob = Figures.median(largeJobs);
+    // Both sizes of a round ran back to back: the median of the rounds' ratios.
+    double mergeRatio = Figures.median(Figures.pairedRatios(largeMerges, smallMerges));
+    double jobRatio = Figures.median(Figures.pairedRatios(largeJobs, smallJobs));
     Figures.Table table = new Figures.Table("round", "history (days)", "new candles",
         "silver run (s)", "MERGE (s)", "files in silver");
     for (Run r : runs) {
@@ -90,14 +94,6 @@ final class MergeScaling {
                 mergeRatio, jobRatio,
                 Math.max(mergeRatio, jobRatio) <= 1.3 ? "met" : "missed")),
         table.markdown());
-  }
-
-  private double pairedRatio(List<Run> runs, boolean merge) {
-    double[] small = seconds(runs, smallDays, merge);
-    double[] large = seconds(runs, largeDays, merge);
-    double[] ratios = new double[Math.min(small.length, large.length)];
-    for (int i = 0; i < ratios.length; i++) ratios[i] = large[i] / small[i];
-    return Figures.median(ratios);
   }
 
   private static double[] seconds(List<Run> runs, int days, boolean merge) {

@@ -162,7 +162,7 @@ public final class GoldJob {
       Timestamp oldest = null;
       for (Row r : changed.groupBy("symbol").agg(min("open_time"), max("open_time"),
           org.apache.spark.sql.functions.count(lit(1))).collectAsList()) {
-        newestChange.merge(r.getString(0), r.getTimestamp(2), GoldJob::later);
+        newestChange.put(r.getString(0), r.getTimestamp(2)); // one row per symbol
         oldest = oldest == null || r.getTimestamp(1).before(oldest) ? r.getTimestamp(1) : oldest;
         count += r.getLong(3);
       }
