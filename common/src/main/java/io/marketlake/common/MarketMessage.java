@@ -17,6 +17,11 @@ import java.util.Objects;
  *   <li>{@code kind = "candle"}: one closed OHLCV candle (Binance, Yahoo, the simulated exchange).
  *   <li>{@code kind = "snapshot"}: a price snapshot (CoinGecko): {@code price}, {@code open_time} =
  *       the source's last-updated time, {@code change_24h_pct}.
+ *   <li>{@code kind = "no_candles"}: the exchange was asked for the closed minutes {@code
+ *       [open_time, close_time + 1 ms)} of {@code interval} and answered that it has no candle for
+ *       any of them (a maintenance window, a halted market, a closed session). Published so the
+ *       completeness ledger can tell "the exchange had none" from "we never fetched it"; never
+ *       sent for minutes that are not closed yet, nor for a failed request.
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,6 +49,7 @@ public record MarketMessage(
   public static final int SCHEMA_VERSION = 1;
   public static final String KIND_CANDLE = "candle";
   public static final String KIND_SNAPSHOT = "snapshot";
+  public static final String KIND_NO_CANDLES = "no_candles";
   /** Kafka header names carried by every message. */
   public static final String HEADER_SOURCE = "source";
   public static final String HEADER_SCHEMA_VERSION = "schema_version";
@@ -63,6 +69,22 @@ public record MarketMessage(
     return new MarketMessage(SCHEMA_VERSION, KIND_CANDLE, source, symbol, interval, openTime,
         closeTime, open, high, low, close, volume, quoteVolume, trades, takerBuyVolume,
         takerBuyQuoteVolume, null, null, fetchedAt);
+  }
+
+  /**
+   * The exchange's answer that it has no {@code interval} candle with an open time in {@code
+   * [startInclusive, endExclusive)}; both bounds are interval boundaries and the range is closed.
+   */
+  public static MarketMessage noCandles(
+      String source, String symbol, String interval, long startInclusive, long endExclusive,
+      long fetchedAt) {
+    if (endExclusive <= startInclusive) {
+      throw new IllegalArgumentException("empty no_candles range [" + startInclusive + ", "
+          + endExclusive + ") for " + symbol);
+    }
+    return new MarketMessage(SCHEMA_VERSION, KIND_NO_CANDLES, source, symbol, interval,
+        startInclusive, endExclusive - 1, null, null, null, null, null, null, null, null, null,
+        null, null, fetchedAt);
   }
 
   /** A price snapshot for sources without candles. */
