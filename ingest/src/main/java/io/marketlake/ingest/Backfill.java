@@ -17,7 +17,9 @@ import java.util.concurrent.Future;
  * Copies the closed 1m candles of {@code [from, to)} for every symbol from the exchange to Kafka:
  * pages of up to 1000 minutes, symbols in parallel, all paced by one {@link WeightBudget}. After
  * each acknowledged page the symbol's cursor for this exact range is saved, so running the same
- * range again (after Ctrl-C, a crash, a failed symbol) continues where it stopped.
+ * range again (after Ctrl-C, a crash, a failed symbol) continues where it stopped. A backfill
+ * never moves the poller's high-water mark: a backfilled range past a hole must not make the
+ * poller skip the hole.
  */
 public final class Backfill {
   private final MarketSource source;
@@ -32,7 +34,8 @@ public final class Backfill {
   Backfill(MarketSource source, MarketPublisher publisher, IngestState state, ActivityLog log,
       ProgressListener progress, Clock clock, int concurrency) {
     this.source = source;
-    this.transfer = new CandleTransfer(source, publisher, state);
+    this.transfer =
+        new CandleTransfer(source, publisher, MarketPublisher.WRITER_BACKFILL, clock);
     this.state = state;
     this.log = log;
     this.progress = progress;
@@ -118,7 +121,12 @@ public final class Backfill {
       Map<String, String> failures) throws InterruptedException {
     try {
       while (cursor < end && !stopping) {
-        CandleTransfer.Page page = transfer.transfer(symbol, cursor, end);
+        CandleTransfer.Page page = transfer.transfer(symbol, cursor, end, this::closedBefore);
+        if (page.coveredEnd() < page.windowEnd()) {
+          log.info(symbol + ": the exchange serves nothing from "
+              + Instant.ofEpochMilli(page.coveredEnd()) + " on yet: those minutes are left to poll"
+              + " (or a later backfill)");
+        }
         state.backfillReached(symbol, start, end, page.windowEnd());
         progress.advance((page.windowEnd() - cursor) / CandleTransfer.MINUTE_MS);
         cursor = page.windowEnd();
@@ -128,6 +136,11 @@ public final class Backfill {
       log.warn(symbol + ": backfill stopped at " + Instant.ofEpochMilli(cursor) + ": "
           + e.getMessage() + " (the other symbols continue; run again to resume)");
     }
+  }
+
+  /** The exchange's current minute, asked only when an answer ends before its window does. */
+  private long closedBefore() throws IOException, InterruptedException {
+    return CandleTransfer.floorMinute(source.serverTimeMillis());
   }
 
   static java.util.concurrent.ThreadFactory daemon(String name) {

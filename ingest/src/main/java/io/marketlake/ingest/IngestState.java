@@ -12,20 +12,27 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where ingest resumes from, per (source, topic, symbol). Two small text files, each one number,
+ * Where ingest resumes from, per (source, topic, symbol). Small text files, each one number,
  * written atomically and only after Kafka acknowledged the messages they cover:
  *
  * <ul>
- *   <li>{@code SYMBOL.last}: the highest open time published (the poller continues after it);
+ *   <li>{@code SYMBOL.poll-hwm}: the poller's high-water mark, the open time of the newest minute
+ *       up to which the poller has every minute answered (a candle or a {@code no_candles}
+ *       range). Only the poller moves it; it continues after it.
  *   <li>{@code SYMBOL.backfill-FROM-TO}: where a backfill of exactly that range got to, so the same
- *       command run again after Ctrl-C skips what is done.
+ *       command run again after Ctrl-C skips what is done. A backfill touches nothing else.
  * </ul>
  *
- * A crash between Kafka's acknowledgement and the file write re-publishes at most one page of
- * candles on restart; consumers deduplicate by (symbol, open_time). With no directory the state
- * lives in memory only (in-process runs and tests).
+ * {@code SYMBOL.last}, written by earlier versions for poll and backfill alike, is read once, as
+ * the poll mark of a symbol that has none yet, and never written (see {@link #pollMark}). A crash
+ * between Kafka's acknowledgement and the file write re-publishes at most one page of candles on
+ * restart; consumers deduplicate by (symbol, open_time). With no directory the state lives in
+ * memory only (in-process runs and tests).
  */
 final class IngestState {
+  static final String POLL_MARK = ".poll-hwm";
+  static final String LEGACY_LAST = ".last";
+
   private final Path dir;
   private final Map<String, Long> memory = new ConcurrentHashMap<>();
 
@@ -42,14 +49,52 @@ final class IngestState {
     return new IngestState(root.resolve(source).resolve(topic));
   }
 
-  OptionalLong lastPublished(String symbol) {
-    return read(symbol + ".last");
+  /**
+   * The poller's high-water mark of {@code symbol}. Without one, the {@code .last} file of an
+   * earlier version stands in: it is the best record of where the poller was, though a backfill
+   * may have raised it past minutes the poller never fetched (the completeness ledger shows those).
+   */
+  OptionalLong pollMark(String symbol) {
+    OptionalLong mark = read(symbol + POLL_MARK);
+    return mark.isPresent() ? mark : read(symbol + LEGACY_LAST);
   }
 
-  /** Raises the high-water mark; a backfill of an older range never lowers it. */
-  synchronized void published(String symbol, long openTime) {
-    OptionalLong current = lastPublished(symbol);
-    if (current.isEmpty() || openTime > current.getAsLong()) write(symbol + ".last", openTime);
+  /** True when {@link #pollMark} comes from an old {@code .last} file, not the poller's own. */
+  boolean pollMarkIsLegacy(String symbol) {
+    return read(symbol + POLL_MARK).isEmpty() && read(symbol + LEGACY_LAST).isPresent();
+  }
+
+  /** Raises the poller's mark to {@code openTime}; never lowers it. Only the poller calls this. */
+  synchronized void pollReached(String symbol, long openTime) {
+    OptionalLong current = read(symbol + POLL_MARK);
+    if (current.isEmpty() || openTime > current.getAsLong()) write(symbol + POLL_MARK, openTime);
+  }
+
+  /** The backfill ranges with a cursor file for {@code symbol}, as {from, to} pairs. */
+  java.util.List<long[]> backfillRanges(String symbol) {
+    String prefix = symbol + ".backfill-";
+    java.util.List<long[]> ranges = new java.util.ArrayList<>();
+    java.util.function.Consumer<String> add = name -> {
+      if (!name.startsWith(prefix) || name.endsWith(".tmp")) return;
+      String[] bounds = name.substring(prefix.length()).split("-");
+      if (bounds.length != 2) return;
+      try {
+        ranges.add(new long[] {Long.parseLong(bounds[0]), Long.parseLong(bounds[1])});
+      } catch (NumberFormatException e) {
+        // not a cursor file of ours
+      }
+    };
+    if (dir == null) {
+      memory.keySet().forEach(add);
+      return ranges;
+    }
+    if (!Files.isDirectory(dir)) return ranges;
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      files.map(f -> f.getFileName().toString()).forEach(add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list ingest state under " + dir, e);
+    }
+    return ranges;
   }
 
   OptionalLong backfillCursor(String symbol, long from, long to) {

@@ -15,11 +15,17 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Publishes market messages to one topic: key = symbol (UTF-8), value = {@link MessageCodec} JSON,
- * headers {@code source} and {@code schema_version}. {@link #publish} returns only once Kafka has
+ * headers {@code source}, {@code schema_version} and {@value #HEADER_WRITER} (which ingest command
+ * wrote it: {@value #WRITER_POLL} or {@value #WRITER_BACKFILL}; the poller recovers its resume point
+ * from its own records only, see {@link TopicTail}). {@link #publish} returns only once Kafka has
  * acknowledged every message, so callers advance their resume point after it and a crash never
  * skips a candle. Thread-safe (the Kafka producer is).
  */
 final class MarketPublisher implements AutoCloseable {
+  static final String HEADER_WRITER = "marketlake-writer";
+  static final String WRITER_POLL = "poll";
+  static final String WRITER_BACKFILL = "backfill";
+
   private final Producer<byte[], byte[]> producer;
   private final String topic;
 
@@ -32,22 +38,26 @@ final class MarketPublisher implements AutoCloseable {
     return topic;
   }
 
-  static ProducerRecord<byte[], byte[]> record(String topic, MarketMessage message) {
+  static ProducerRecord<byte[], byte[]> record(String topic, MarketMessage message,
+      String writer) {
     RecordHeaders headers = new RecordHeaders();
     headers.add(MarketMessage.HEADER_SOURCE, message.source().getBytes(StandardCharsets.UTF_8));
     headers.add(MarketMessage.HEADER_SCHEMA_VERSION,
         Integer.toString(message.schemaVersion()).getBytes(StandardCharsets.UTF_8));
+    headers.add(HEADER_WRITER, writer.getBytes(StandardCharsets.UTF_8));
     return new ProducerRecord<>(topic, null, message.symbol().getBytes(StandardCharsets.UTF_8),
         MessageCodec.encode(message), headers);
   }
 
   /**
-   * Sends all messages in order and waits for their acknowledgements. While the broker is down
-   * this blocks (the producer retries; a full buffer blocks {@code send}), it never drops.
+   * Sends all messages in order, tagged as written by {@code writer}, and waits for their
+   * acknowledgements. While the broker is down this blocks (the producer retries; a full buffer
+   * blocks {@code send}), it never drops.
    */
-  void publish(List<MarketMessage> messages) throws InterruptedException, PublishException {
+  void publish(List<MarketMessage> messages, String writer)
+      throws InterruptedException, PublishException {
     List<Future<RecordMetadata>> acks = new ArrayList<>(messages.size());
-    for (MarketMessage message : messages) acks.add(producer.send(record(topic, message)));
+    for (MarketMessage message : messages) acks.add(producer.send(record(topic, message, writer)));
     if (!acks.isEmpty()) producer.flush(); // don't let the last batch sit out linger.ms
     for (Future<RecordMetadata> ack : acks) {
       try {

@@ -13,8 +13,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "poll", mixinStandardHelpOptions = true,
     description = {"Poll at each minute boundary of the exchange's clock (plus --poll-delay) and"
         + " publish each closed 1m candle once.",
-        "On start, each symbol resumes after its last published minute and fills any gap first.",
-        "SIGTERM / Ctrl-C flush Kafka, save the resume points and exit 0."})
+        "On start, each symbol is filled from its high-water mark up to the exchange's last"
+            + " closed minute first, then polled live.",
+        "SIGTERM / Ctrl-C flush Kafka, save the high-water marks and exit 0.",
+        "With --until: exit 1, naming the symbols, if any symbol stopped short of it."})
 public final class PollCommand implements Callable<Integer> {
   @Mixin IngestOptions options;
 
@@ -30,15 +32,21 @@ public final class PollCommand implements Callable<Integer> {
       description = "Stop once every minute before this exchange time is published.")
   String until;
 
+  @Option(names = "--no-progress",
+      description = "No progress bar for the start-up fill (none is drawn off a terminal).")
+  boolean noProgress;
+
   @Spec CommandSpec spec;
 
   public PollCommand() {}
 
   @Override
   public Integer call() throws Exception {
-    IngestConfig config = options.toConfig(TimeArgs.duration("--poll-delay", pollDelay), false);
+    IngestConfig config = options.toConfig(TimeArgs.duration("--poll-delay", pollDelay),
+        !noProgress && System.console() != null);
     Instant stopAt = until == null ? null : TimeArgs.instant("--until", until);
     ActivityLog log = new ActivityLog(spec.commandLine().getErr(), Clock.systemUTC());
+    PollResult result;
     try (ShutdownSignal signal = ShutdownSignal.install();
         IngestRuntime rt = IngestRuntime.open(config, log)) {
       PollJob poller = Poller.create(config, rt);
@@ -46,10 +54,12 @@ public final class PollCommand implements Callable<Integer> {
       log.info("polling " + String.join(",", config.symbols()) + " from " + config.baseUrl()
           + " to " + config.topic() + " at " + config.bootstrapServers()
           + " (resume state in " + config.stateDir() + ")");
-      PollResult result = poller.run(maxCycles, stopAt);
+      result = poller.run(maxCycles, stopAt);
       spec.commandLine().getOut().println(result.summary());
       spec.commandLine().getOut().flush();
     }
+    String shortOfUntil = result.shortOfUntilLine();
+    if (shortOfUntil != null) throw new IllegalStateException(shortOfUntil);
     return 0;
   }
 }

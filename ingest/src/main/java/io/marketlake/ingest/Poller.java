@@ -20,16 +20,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live polling: at each minute boundary of the <em>exchange's</em> clock plus a small delay, asks
- * every symbol for the candles that closed since the last one it published, and publishes each
- * (symbol, open_time) once. On start each symbol resumes after its last published minute (from
- * {@link IngestState}) and fills any gap first; without a mark it starts at the last closed minute.
+ * every symbol for the candles that closed since its high-water mark, and publishes each (symbol,
+ * open_time) once. The mark ({@link IngestState#pollMark}) is contiguous: it moves only over
+ * minutes the exchange answered (a candle, or a closed minute answered empty, published as {@code
+ * no_candles}), and only the poller moves it. On start each symbol is first filled from its mark
+ * up to the exchange's last closed minute (paged, paced by the weight budget, with a progress
+ * bar), then polling goes live; without a mark a symbol starts at the last closed minute.
  *
  * <p>Symbols are fetched in parallel; a cycle waits for them only until the next cycle is due, and
  * a symbol still busy (slow, retrying, or paging through a long gap) is skipped until it finishes,
- * so one symbol never delays the others. A failed fetch leaves the symbol's cursor in place: the
- * next cycle asks again, so a failure costs latency, never a minute. The last cycle (at {@code
- * --until} or the last of {@code maxCycles}) waits for the busy symbols and brings every symbol up
- * to its end.
+ * so one symbol never delays the others. A failed fetch, or an answer that stops short (the
+ * exchange is late), leaves the mark in place: the next cycle asks again from it, so a failure
+ * costs latency, never a minute. The last cycle (at {@code --until} or the last of {@code
+ * maxCycles}) waits for the busy symbols and brings every symbol up to its end.
  */
 public final class Poller implements PollJob {
   static final long MINUTE_MS = CandleTransfer.MINUTE_MS;
@@ -45,6 +48,8 @@ public final class Poller implements PollJob {
   private final Sleeper sleeper;
   private final Duration pollDelay;
   private final int concurrency;
+  private final ProgressListener progress;
+  /** Per symbol, the next minute to ask for: one past the high-water mark. */
   private final Map<String, Long> cursors = new ConcurrentHashMap<>();
   private final AtomicLong failedFetches = new AtomicLong();
   private volatile boolean stopping;
@@ -52,10 +57,10 @@ public final class Poller implements PollJob {
 
   Poller(List<String> symbols, MarketSource source, MarketPublisher publisher, IngestState state,
       ActivityLog log, ExchangeClock exchangeClock, Clock clock, Sleeper sleeper,
-      Duration pollDelay, int concurrency) {
+      Duration pollDelay, int concurrency, ProgressListener progress) {
     this.symbols = List.copyOf(symbols);
     this.source = source;
-    this.transfer = new CandleTransfer(source, publisher, state);
+    this.transfer = new CandleTransfer(source, publisher, MarketPublisher.WRITER_POLL, clock);
     this.publisher = publisher;
     this.state = state;
     this.log = log;
@@ -64,6 +69,7 @@ public final class Poller implements PollJob {
     this.sleeper = sleeper;
     this.pollDelay = pollDelay;
     this.concurrency = concurrency;
+    this.progress = progress;
   }
 
   /**
@@ -79,19 +85,22 @@ public final class Poller implements PollJob {
   }
 
   /**
-   * The poll job for the configured source. Before it starts, each symbol's resume point is
-   * reconciled with the tail of the topic ({@link TopicTail}): a run killed after Kafka
-   * acknowledged a page but before it saved its state must not publish that page twice.
+   * The poll job for the configured source. Before it starts, each symbol's high-water mark is
+   * reconciled with the poller's own records at the tail of the topic ({@link TopicTail}): a run
+   * killed after Kafka acknowledged a page but before it saved its mark must not publish that
+   * page twice.
    */
   static PollJob create(IngestConfig config, IngestRuntime rt) {
-    Map<String, Long> inTopic = TopicTail.lastOpenTimes(config.kafkaProperties(), config.topic(),
-        rt.source.name(), config.symbols(), TopicTail.tailFor(rt.source, config.symbols().size()));
+    warnAboutLegacyMarks(config.symbols(), rt.state, rt.log);
+    Map<String, Long> inTopic = TopicTail.lastPolledMinutes(config.kafkaProperties(),
+        config.topic(), rt.source.name(), config.symbols(),
+        TopicTail.tailFor(rt.source, config.symbols().size()));
     inTopic.forEach((symbol, last) -> {
-      if (rt.state.lastPublished(symbol).orElse(Long.MIN_VALUE) < last) {
+      if (rt.state.pollMark(symbol).orElse(Long.MIN_VALUE) < last) {
         rt.log.info(symbol + ": the topic already holds minutes up to " + Instant.ofEpochMilli(last)
             + ", past the saved resume point (an earlier run stopped before saving it): resuming"
             + " after it");
-        rt.state.published(symbol, last);
+        rt.state.pollReached(symbol, last);
       }
     });
     if (rt.source instanceof SnapshotSource snapshots) {
@@ -99,10 +108,33 @@ public final class Poller implements PollJob {
           rt.clock, rt.sleeper, config.pollDelay());
     }
     ExchangeClock exchangeClock = new ExchangeClock(rt.source::serverTimeMillis, rt.clock, rt.log);
+    ProgressListener progress =
+        config.progress() ? ProgressListener.console(System.err, "fill") : ProgressListener.NONE;
     // One thread per symbol: a slow symbol must not hold a thread another symbol is waiting for.
     return new Poller(config.symbols(), rt.candleSource(), rt.publisher, rt.state, rt.log,
         exchangeClock, rt.clock, rt.sleeper, config.pollDelay(),
-        Math.min(64, config.symbols().size()));
+        Math.min(64, config.symbols().size()), progress);
+  }
+
+  /**
+   * Earlier versions kept one {@code .last} mark that backfills raised too; it is taken as the
+   * poll mark once. When a backfill range holds it, the poller may never have reached the minutes
+   * before that range: say so, since nothing here can tell.
+   */
+  static void warnAboutLegacyMarks(List<String> symbols, IngestState state, ActivityLog log) {
+    for (String symbol : symbols) {
+      if (!state.pollMarkIsLegacy(symbol)) continue;
+      long last = state.pollMark(symbol).getAsLong();
+      for (long[] range : state.backfillRanges(symbol)) {
+        if (range[0] <= last && last < range[1]) {
+          log.warn(symbol + ": resuming after " + Instant.ofEpochMilli(last) + " from the .last"
+              + " file of an earlier version, which the backfill of " + Instant.ofEpochMilli(
+              range[0]) + " .. " + Instant.ofEpochMilli(range[1]) + " may have raised: minutes"
+              + " before " + Instant.ofEpochMilli(range[0]) + " the poller had not reached are"
+              + " not refetched (find and heal them with 'marketlake gaps --heal')");
+        }
+      }
+    }
   }
 
   /** Asks the loop to finish the running cycle and return; safe from any thread. */
@@ -122,20 +154,22 @@ public final class Poller implements PollJob {
     for (String symbol : symbols) countsBefore.put(symbol, source.stats().published(symbol));
     long untilMs = until == null ? Long.MAX_VALUE : CandleTransfer.ceilMinute(until.toEpochMilli());
     for (String symbol : symbols) {
-      state.lastPublished(symbol).ifPresent(last -> cursors.put(symbol, last + MINUTE_MS));
+      state.pollMark(symbol).ifPresent(last -> cursors.put(symbol, last + MINUTE_MS));
     }
     ExecutorService pool = Executors.newFixedThreadPool(concurrency, Backfill.daemon("poll"));
     Map<String, Future<Integer>> inFlight = new LinkedHashMap<>();
     long cycles = 0;
     try {
+      fill(untilMs, pool);
       while (!stopping) {
         long exchangeNow = exchangeClock.now();
-        long closedEnd = Math.min(CandleTransfer.floorMinute(exchangeNow), untilMs);
-        long nextCycle = CandleTransfer.floorMinute(exchangeNow) + MINUTE_MS + pollDelay.toMillis();
-        runCycle(++cycles, closedEnd, inFlight, pool,
+        long lastClosed = CandleTransfer.floorMinute(exchangeNow);
+        long closedEnd = Math.min(lastClosed, untilMs);
+        long nextCycle = lastClosed + MINUTE_MS + pollDelay.toMillis();
+        runCycle(++cycles, closedEnd, lastClosed, inFlight, pool,
             exchangeClock.localWaitUntil(nextCycle, exchangeNow));
         if ((maxCycles > 0 && cycles >= maxCycles) || closedEnd >= untilMs) {
-          catchUp(closedEnd, inFlight, pool);
+          catchUp(closedEnd, lastClosed, inFlight, pool);
           break;
         }
         awaitExchangeTime(nextCycle);
@@ -158,13 +192,58 @@ public final class Poller implements PollJob {
       counts.put(symbol, stats.published(symbol) - countsBefore.get(symbol));
     }
     IngestStats.Snapshot run = stats.snapshot().since(before);
+    Map<String, Long> nextMinutes = new LinkedHashMap<>();
+    for (String symbol : symbols) {
+      Long next = cursors.get(symbol);
+      if (next != null) nextMinutes.put(symbol, next);
+    }
     return new PollResult(cycles, counts, failedFetches.get(), run.requests(), run.weight(),
         run.retries(), run.rateLimited(), run.bans(), run.malformed(),
-        Duration.ofMillis(clock.millis() - began));
+        Duration.ofMillis(clock.millis() - began), until, nextMinutes);
   }
 
-  private void runCycle(long cycle, long closedEnd, Map<String, Future<Integer>> inFlight,
-      ExecutorService pool, Duration maxWait) throws InterruptedException {
+  /**
+   * Brings every symbol with a mark up to the exchange's last closed minute (or {@code untilMs})
+   * before live polling starts: all symbols in parallel, paged and paced by the weight budget,
+   * the minutes covered on the progress bar. A symbol that fails here is logged and left at its
+   * mark; live polling asks again from there.
+   */
+  private void fill(long untilMs, ExecutorService pool) throws InterruptedException {
+    long lastClosed = CandleTransfer.floorMinute(exchangeClock.now());
+    long fillEnd = Math.min(lastClosed, untilMs);
+    Map<String, Long> behind = new LinkedHashMap<>();
+    for (String symbol : symbols) {
+      Long cursor = cursors.get(symbol);
+      if (cursor != null && cursor < fillEnd) behind.put(symbol, (fillEnd - cursor) / MINUTE_MS);
+    }
+    if (behind.isEmpty()) return;
+    long minutes = behind.values().stream().mapToLong(Long::longValue).sum();
+    log.info("filling " + minutes + " minutes of " + behind.size() + " symbols from their"
+        + " high-water marks up to " + Instant.ofEpochMilli(fillEnd));
+    long startedNanos = System.nanoTime();
+    progress.start(minutes, 0);
+    Map<String, Future<Integer>> started = new LinkedHashMap<>();
+    try {
+      for (String symbol : behind.keySet()) {
+        started.put(symbol, pool.submit(() -> syncSymbol(symbol, fillEnd, lastClosed, progress)));
+      }
+      int candles = 0;
+      List<String> failed = new ArrayList<>();
+      for (Map.Entry<String, Future<Integer>> entry : started.entrySet()) {
+        candles += collect(entry.getKey(), entry.getValue(), failed);
+      }
+      log.info(String.format("filled up to %s: %d candles, %d ms%s", Instant.ofEpochMilli(fillEnd),
+          candles, (System.nanoTime() - startedNanos) / 1_000_000,
+          failed.isEmpty() ? "" : ", failed (live polling asks again): "
+              + String.join("; ", failed)));
+    } finally {
+      progress.close();
+    }
+  }
+
+  private void runCycle(long cycle, long closedEnd, long lastClosed,
+      Map<String, Future<Integer>> inFlight, ExecutorService pool, Duration maxWait)
+      throws InterruptedException {
     long startedNanos = System.nanoTime();
     long retriesBefore = source.stats().retries.get();
     List<String> busy = new ArrayList<>();
@@ -180,7 +259,7 @@ public final class Poller implements PollJob {
       // A fetch that outlasted its own cycle is reported in the cycle that sees it done.
       if (previous != null) candles += collect(symbol, previous, failed);
       cursors.putIfAbsent(symbol, closedEnd - MINUTE_MS);
-      Future<Integer> task = pool.submit(() -> syncSymbol(symbol, closedEnd));
+      Future<Integer> task = pool.submit(() -> syncSymbol(symbol, closedEnd, lastClosed, ProgressListener.NONE));
       inFlight.put(symbol, task);
       started.put(symbol, task);
     }
@@ -212,7 +291,7 @@ public final class Poller implements PollJob {
    * brings each of them that is still behind up to {@code closedEnd}. A stop request ends it early;
    * what is left is fetched on the next start, from the resume state.
    */
-  private void catchUp(long closedEnd, Map<String, Future<Integer>> inFlight,
+  private void catchUp(long closedEnd, long lastClosed, Map<String, Future<Integer>> inFlight,
       ExecutorService pool) throws InterruptedException {
     long startedNanos = System.nanoTime();
     int candles = 0;
@@ -226,7 +305,7 @@ public final class Poller implements PollJob {
     Map<String, Future<Integer>> started = new LinkedHashMap<>();
     for (String symbol : wereBusy) {
       if (!stopping && cursors.getOrDefault(symbol, closedEnd) < closedEnd) {
-        started.put(symbol, pool.submit(() -> syncSymbol(symbol, closedEnd)));
+        started.put(symbol, pool.submit(() -> syncSymbol(symbol, closedEnd, lastClosed, ProgressListener.NONE)));
       }
     }
     for (Map.Entry<String, Future<Integer>> entry : started.entrySet()) {
@@ -254,22 +333,25 @@ public final class Poller implements PollJob {
     }
   }
 
-  /** Publishes the closed candles of {@code symbol} from its cursor up to {@code closedEnd}. */
-  private int syncSymbol(String symbol, long closedEnd)
+  /**
+   * Publishes what the exchange answers for {@code symbol} from its mark up to {@code closedEnd},
+   * raising the mark over each answered page; stops early when the newest minutes are not served
+   * yet ({@code lastClosed} is the exchange's current minute boundary).
+   */
+  private int syncSymbol(String symbol, long closedEnd, long lastClosed, ProgressListener bar)
       throws IOException, InterruptedException, MarketPublisher.PublishException {
     int published = 0;
     long cursor = cursors.get(symbol);
     while (cursor < closedEnd && !stopping) {
-      CandleTransfer.Page page = transfer.transfer(symbol, cursor, closedEnd);
-      if (page.candles() > 0) {
-        cursor = page.lastOpenTime() + MINUTE_MS;
-        published += page.candles();
-      } else if (page.windowEnd() < closedEnd) {
-        cursor = page.windowEnd(); // a whole old window without candles: an exchange outage
-      } else {
-        break; // the newest minutes are not served yet: ask again next cycle
+      CandleTransfer.Page page = transfer.transfer(symbol, cursor, closedEnd, () -> lastClosed);
+      published += page.candles();
+      if (page.coveredEnd() > cursor) {
+        state.pollReached(symbol, page.coveredEnd() - MINUTE_MS);
+        bar.advance((page.coveredEnd() - cursor) / MINUTE_MS);
+        cursor = page.coveredEnd();
+        cursors.put(symbol, cursor);
       }
-      cursors.put(symbol, cursor);
+      if (page.coveredEnd() < page.windowEnd()) break; // not served yet: next cycle asks again
     }
     return published;
   }

@@ -7,7 +7,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Progress of a backfill in minutes covered (all symbols together). */
+/** Progress of a backfill, or of poll's start-up fill, in minutes covered (all symbols). */
 interface ProgressListener extends AutoCloseable {
   ProgressListener NONE = new ProgressListener() {
     @Override
@@ -29,13 +29,18 @@ interface ProgressListener extends AutoCloseable {
 
   /** A bar with rate and ETA on {@code err}: only worth drawing on a terminal. */
   static ProgressListener console(PrintStream err) {
+    return console(err, "backfill");
+  }
+
+  /** {@link #console(PrintStream)} with its own task name. */
+  static ProgressListener console(PrintStream err, String task) {
     return new ProgressListener() {
       private ProgressBar bar;
 
       @Override
       public synchronized void start(long totalMinutes, long alreadyDone) {
         bar = new ProgressBarBuilder()
-            .setTaskName("backfill")
+            .setTaskName(task)
             .setInitialMax(totalMinutes)
             .setUnit(" candles", 1)
             .setStyle(ProgressBarStyle.ASCII)

@@ -81,7 +81,7 @@ final class SnapshotPoller implements PollJob {
     IngestStats.Snapshot run = stats.snapshot().since(before);
     return new PollResult(cycles, counts, failedFetches, run.requests(), run.weight(),
         run.retries(), run.rateLimited(), run.bans(), run.malformed(),
-        Duration.ofMillis(clock.millis() - began));
+        Duration.ofMillis(clock.millis() - began), null, Map.of());
   }
 
   private void runCycle(long cycle, Map<String, Long> counts) throws InterruptedException {
@@ -91,12 +91,12 @@ final class SnapshotPoller implements PollJob {
     String failure = "";
     try {
       for (MarketMessage snapshot : source.snapshots(symbols)) {
-        long last = state.lastPublished(snapshot.symbol()).orElse(Long.MIN_VALUE);
+        long last = state.pollMark(snapshot.symbol()).orElse(Long.MIN_VALUE);
         if (snapshot.openTime() > last) fresh.add(snapshot);
       }
-      publisher.publish(fresh);
+      publisher.publish(fresh, MarketPublisher.WRITER_POLL);
       for (MarketMessage m : fresh) {
-        state.published(m.symbol(), m.openTime());
+        state.pollReached(m.symbol(), m.openTime());
         source.stats().published(m.symbol(), 1);
         counts.merge(m.symbol(), 1L, Long::sum);
       }

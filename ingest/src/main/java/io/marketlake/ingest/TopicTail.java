@@ -5,6 +5,8 @@ import io.marketlake.common.MessageCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,10 +23,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the last records of every partition of the topic to find, per symbol of one source, the
- * newest open time Kafka already holds. The state file is written only after Kafka acknowledged a
- * page, so it can lag the topic by the pages in flight when the process died (SIGKILL, power
- * loss); those are at the end of their partitions, and every record of a symbol goes to the same
- * partition in order, so the tail tells the true resume point. No consumer group, no commits.
+ * newest minute the <em>poller</em> already published (a candle, or the end of a {@code
+ * no_candles} range). The state file is written only after Kafka acknowledged a page, so it can
+ * lag the topic by the pages in flight when the process died (SIGKILL, power loss); those are at
+ * the end of their partitions, and every record of a symbol goes to the same partition in order,
+ * so the tail tells the true resume point. Records other writers published (header {@value
+ * MarketPublisher#HEADER_WRITER} not {@value MarketPublisher#WRITER_POLL}: a backfill, or a version
+ * before the header) are skipped: a backfilled range must not move the poller past a hole. No
+ * consumer group, no commits.
  */
 final class TopicTail {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -39,15 +45,13 @@ final class TopicTail {
     return (int) Math.min(MAX_TAIL, (long) page * symbols + 100);
   }
 
-  /** Newest {@code open_time} per symbol of {@code source} in the last records of the topic. */
-  static Map<String, Long> lastOpenTimes(Map<String, String> kafkaProperties, String topic,
+  /** Newest minute per symbol the poller of {@code source} published, in the topic's tail. */
+  static Map<String, Long> lastPolledMinutes(Map<String, String> kafkaProperties, String topic,
       String source, List<String> symbols, int tail) {
     Properties props = KafkaClientProperties.admin(kafkaProperties);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "marketlake-ingest-resume");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Set<String> wanted = new HashSet<>(symbols);
-    byte[] sourceBytes = source.getBytes(StandardCharsets.UTF_8);
     Map<String, Long> last = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -73,19 +77,43 @@ final class TopicTail {
           throw new IllegalStateException(IngestErrors.kafkaUnreachable(
               kafkaProperties.get("bootstrap.servers"), TIMEOUT.toSeconds()));
         }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.key() == null || !wanted.contains(new String(r.key(), StandardCharsets.UTF_8))) {
-            continue;
-          }
-          Header header = r.headers().lastHeader(MarketMessage.HEADER_SOURCE);
-          if (header == null || !java.util.Arrays.equals(header.value(), sourceBytes)) continue;
-          MarketMessage m = MessageCodec.decode(r.value());
-          last.merge(m.symbol(), m.openTime(), Math::max);
-        }
+        lastPolledMinutes(consumer.poll(Duration.ofMillis(500)), source, symbols)
+            .forEach((symbol, minute) -> last.merge(symbol, minute, Math::max));
         pending.removeIf(p -> consumer.position(p, TIMEOUT) >= ends.get(p));
         consumer.assign(pending);
       }
     }
     return last;
+  }
+
+  /**
+   * Newest minute per symbol among {@code records} that the poller of {@code source} published:
+   * a candle's open time, or the last minute of a {@code no_candles} range.
+   */
+  static Map<String, Long> lastPolledMinutes(Iterable<ConsumerRecord<byte[], byte[]>> records,
+      String source, Collection<String> symbols) {
+    Set<String> wanted = new HashSet<>(symbols);
+    byte[] sourceBytes = source.getBytes(StandardCharsets.UTF_8);
+    byte[] pollBytes = MarketPublisher.WRITER_POLL.getBytes(StandardCharsets.UTF_8);
+    Map<String, Long> last = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      if (r.key() == null || !wanted.contains(new String(r.key(), StandardCharsets.UTF_8))) {
+        continue;
+      }
+      if (!hasHeader(r, MarketMessage.HEADER_SOURCE, sourceBytes)
+          || !hasHeader(r, MarketPublisher.HEADER_WRITER, pollBytes)) {
+        continue;
+      }
+      MarketMessage m = MessageCodec.decode(r.value());
+      long minute = MarketMessage.KIND_NO_CANDLES.equals(m.kind())
+          ? CandleTransfer.floorMinute(m.closeTime()) : m.openTime();
+      last.merge(m.symbol(), minute, Math::max);
+    }
+    return last;
+  }
+
+  private static boolean hasHeader(ConsumerRecord<byte[], byte[]> r, String name, byte[] value) {
+    Header header = r.headers().lastHeader(name);
+    return header != null && Arrays.equals(header.value(), value);
   }
 }

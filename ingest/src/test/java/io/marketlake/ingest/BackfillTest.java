@@ -73,7 +73,7 @@ class BackfillTest {
     assertThat(openTimes).hasSize(2880).doesNotHaveDuplicates().isSorted();
     assertThat(openTimes.get(0)).isEqualTo(from);
     assertThat(openTimes.get(2879)).isEqualTo(TO.toEpochMilli() - 60_000);
-    assertThat(state.lastPublished("BTCUSDT")).hasValue(TO.toEpochMilli() - 60_000);
+    assertThat(state.pollMark("BTCUSDT")).as("a backfill leaves the poller's mark alone").isEmpty();
   }
 
   @Test
@@ -124,5 +124,28 @@ class BackfillTest {
     assertThat(result.stopped()).isTrue();
     assertThat(result.summary()).startsWith("backfill stopped (run the same command again");
     assertThat(producer.history()).isEmpty();
+  }
+
+  @Test
+  void aMaintenanceWindowIsPublishedAsNoCandlesButTheMinutesNotServedYetAreNot() throws Exception {
+    // The exchange's clock is at 23:30:30 on the range's last day: its last half hour is open.
+    time = new FakeTime(Instant.parse("2026-02-02T23:30:30Z"));
+    exchange.close();
+    exchange = new TestExchange(time, 1, Duration.ofSeconds(5));
+    binance = new FakeBinance(time::millis);
+    exchange.server.setDispatcher(binance);
+    long maintenance = Instant.parse("2026-02-01T10:00:00Z").toEpochMilli();
+    for (int m = 0; m < 60; m++) binance.noCandle.add(maintenance + m * 60_000L);
+
+    BackfillResult result = backfill(List.of("BTCUSDT"));
+
+    List<String> empty = producer.history().stream().map(r -> MessageCodec.decode(r.value()))
+        .filter(m -> m.kind().equals("no_candles"))
+        .map(m -> Instant.ofEpochMilli(m.openTime()) + ".." + Instant.ofEpochMilli(
+            m.closeTime() + 1)).toList();
+    assertThat(empty).containsExactly("2026-02-01T10:00:00Z..2026-02-01T11:00:00Z");
+    assertThat(result.candles()).isEqualTo(2880 - 60 - 30);
+    assertThat(new String(producer.history().get(0).headers().lastHeader("marketlake-writer")
+        .value())).isEqualTo("backfill");
   }
 }

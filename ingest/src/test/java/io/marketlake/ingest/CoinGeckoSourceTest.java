@@ -131,7 +131,7 @@ class CoinGeckoSourceTest {
             "bitcoin@1711356360000=67190.01");
     assertThat(result.candlesPerSymbol()).containsEntry("bitcoin", 2L)
         .containsEntry("ethereum", 1L);
-    assertThat(state.lastPublished("bitcoin")).hasValue(1711356360_000L);
+    assertThat(state.pollMark("bitcoin")).hasValue(1711356360_000L);
     // cycles at start, then at the minute boundaries plus the delay
     assertThat(time.instant()).isEqualTo(Instant.parse("2024-03-25T08:47:02Z"));
     assertThat(exchange.logText.toString()).contains("cycle 2 at 2024-03-25T08:46:02Z:"

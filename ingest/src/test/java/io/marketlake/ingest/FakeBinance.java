@@ -18,6 +18,14 @@ final class FakeBinance extends Dispatcher {
   /** Symbols whose answers are held back until their latch opens (a slow symbol). */
   final java.util.Map<String, java.util.concurrent.CountDownLatch> held =
       new ConcurrentHashMap<>();
+  /** This many klines requests are refused (HTTP 400) before answers are normal again. */
+  final java.util.concurrent.atomic.AtomicInteger failNext =
+      new java.util.concurrent.atomic.AtomicInteger();
+  /** Open times the exchange has no candle for (a maintenance window). */
+  final Set<Long> noCandle = ConcurrentHashMap.newKeySet();
+  /** While its clock is before {@code lateUntil}, candles are served {@code lateBy} ms late. */
+  volatile long lateBy;
+  volatile long lateUntil = Long.MIN_VALUE;
 
   FakeBinance(LongSupplier now) {
     this.now = now;
@@ -38,23 +46,26 @@ final class FakeBinance extends Dispatcher {
         Thread.currentThread().interrupt();
       }
     }
-    if (rejected.contains(symbol)) {
+    if (rejected.contains(symbol) || failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return new MockResponse.Builder().code(400)
           .body("{\"code\":-1121,\"msg\":\"Invalid symbol.\"}").build();
     }
     long start = Long.parseLong(request.getUrl().queryParameter("startTime"));
     long end = Long.parseLong(request.getUrl().queryParameter("endTime"));
     int limit = Integer.parseInt(request.getUrl().queryParameter("limit"));
-    return json(klines(start, end, limit, now.getAsLong()));
+    long servedBy = now.getAsLong();
+    if (servedBy < lateUntil) servedBy -= lateBy;
+    return json(klines(start, end, limit, servedBy, noCandle));
   }
 
   /** Candles with open time in [start, end] (inclusive, as Binance) that closed by {@code now}. */
-  static String klines(long start, long end, int limit, long now) {
+  static String klines(long start, long end, int limit, long now, Set<Long> noCandle) {
     StringBuilder out = new StringBuilder("[");
     long first = -Math.floorDiv(-start, 60_000L) * 60_000L;
     int n = 0;
-    for (long t = first; t <= end && t + 60_000 <= now && n < limit; t += 60_000, n++) {
-      if (n > 0) out.append(',');
+    for (long t = first; t <= end && t + 60_000 <= now && n < limit; t += 60_000) {
+      if (noCandle.contains(t)) continue;
+      if (n++ > 0) out.append(',');
       out.append(kline(t));
     }
     return out.append(']').toString();

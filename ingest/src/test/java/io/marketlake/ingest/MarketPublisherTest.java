@@ -27,7 +27,7 @@ class MarketPublisherTest {
         new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
     MarketPublisher publisher = new MarketPublisher(producer, "market");
 
-    publisher.publish(List.of(CANDLE));
+    publisher.publish(List.of(CANDLE), MarketPublisher.WRITER_POLL);
 
     ProducerRecord<byte[], byte[]> record = producer.history().get(0);
     assertThat(record.topic()).isEqualTo("market");
@@ -36,6 +36,8 @@ class MarketPublisherTest {
         .isEqualTo("binance");
     assertThat(new String(record.headers().lastHeader("schema_version").value(),
         StandardCharsets.UTF_8)).isEqualTo("1");
+    assertThat(new String(record.headers().lastHeader("marketlake-writer").value(),
+        StandardCharsets.UTF_8)).isEqualTo("poll");
     assertThat(MessageCodec.decode(record.value())).isEqualTo(CANDLE);
   }
 

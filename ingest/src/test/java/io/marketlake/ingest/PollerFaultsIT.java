@@ -64,7 +64,7 @@ class PollerFaultsIT {
         .withClock(io.marketlake.stack.ExchangeClock.accelerated(EXCHANGE_START, SPEED)));
     topic = "ingest-it-" + UUID.randomUUID().toString().substring(0, 8);
     IngestState state = IngestState.under(stateDir, "binance", topic);
-    for (String symbol : SYMBOLS) state.published(symbol, FIRST - 60_000);
+    for (String symbol : SYMBOLS) state.pollReached(symbol, FIRST - 60_000);
   }
 
   @AfterEach
@@ -147,13 +147,13 @@ class PollerFaultsIT {
     long killedAt = exchangeNow();
     // The resume point read back from the topic is the topic's true newest minute...
     TopicContents afterKill = topic();
-    assertThat(TopicTail.lastOpenTimes(Map.of("bootstrap.servers", broker.bootstrapServers()),
+    assertThat(TopicTail.lastPolledMinutes(Map.of("bootstrap.servers", broker.bootstrapServers()),
         topic, "binance", SYMBOLS, 100))
         .containsEntry("BTCUSDT", afterKill.newest("BTCUSDT"))
         .containsEntry("ETHUSDT", afterKill.newest("ETHUSDT"));
     // ...so a state file that lags it (the kill fell between Kafka's ack and the state write)
     // costs no duplicate.
-    Path btcState = stateDir.resolve("binance").resolve(topic).resolve("BTCUSDT.last");
+    Path btcState = stateDir.resolve("binance").resolve(topic).resolve("BTCUSDT.poll-hwm");
     Files.writeString(btcState, (afterKill.newest("BTCUSDT") - 5 * 60_000) + "\n");
 
     Instant until = Instant.ofEpochMilli((killedAt / 60_000 + 5) * 60_000);
@@ -184,7 +184,7 @@ class PollerFaultsIT {
     // Everything published was acknowledged before the exit, and the resume points say so.
     IngestState state = IngestState.under(stateDir, "binance", topic);
     for (String symbol : SYMBOLS) {
-      assertThat(state.lastPublished(symbol)).as(symbol).hasValue(contents.newest(symbol));
+      assertThat(state.pollMark(symbol)).as(symbol).hasValue(contents.newest(symbol));
     }
   }
 

@@ -46,7 +46,7 @@ class PollerTest {
     ExchangeClock clock =
         new ExchangeClock(exchange.source::serverTimeMillis, time, exchange.log);
     return new Poller(symbols, exchange.source, new MarketPublisher(producer, "t"), state,
-        exchange.log, clock, time, time.sleeper(), Duration.ofSeconds(2), 2);
+        exchange.log, clock, time, time.sleeper(), Duration.ofSeconds(2), 2, ProgressListener.NONE);
   }
 
   List<Long> openTimes(String symbol) {
@@ -77,12 +77,12 @@ class PollerTest {
         .hasSize(3)
         .first().asString()
         .contains("cycle 1 up to 2026-02-01T00:10:00Z: 2 symbols, 2 candles,");
-    assertThat(state.lastPublished("BTCUSDT")).hasValue(minute("00:11"));
+    assertThat(state.pollMark("BTCUSDT")).hasValue(minute("00:11"));
   }
 
   @Test
   void resumesAfterTheLastPublishedMinuteAndFillsTheGapFirst() throws Exception {
-    state.published("BTCUSDT", minute("00:00"));
+    state.pollReached("BTCUSDT", minute("00:00"));
 
     poller(List.of("BTCUSDT")).run(1, null);
 
@@ -149,5 +149,91 @@ class PollerTest {
     assertThat(result.candlesPerSymbol()).containsEntry("ETHUSDT", 5L);
     assertThat(exchange.logText.toString()).contains("last cycle up to " + until
         + ": caught up ETHUSDT");
+  }
+
+  List<String> kindsAndTimes(String symbol) {
+    return producer.history().stream().map(r -> MessageCodec.decode(r.value()))
+        .filter(m -> m.symbol().equals(symbol))
+        .map(m -> m.kind() + " " + Instant.ofEpochMilli(m.openTime()).toString().substring(11, 16)
+            + (m.kind().equals(MarketMessage.KIND_NO_CANDLES)
+            ? ".." + Instant.ofEpochMilli(m.closeTime() + 1).toString().substring(11, 16) : ""))
+        .toList();
+  }
+
+  @Test
+  void aBackfillOfLaterDaysDoesNotMakeThePollerSkipTheMinutesBeforeThem() throws Exception {
+    // Friday 2026-01-30: the poller runs up to 18:00 and stops.
+    time = new FakeTime(Instant.parse("2026-01-30T17:55:30Z"));
+    exchange.close();
+    exchange = new TestExchange(time, 1, Duration.ofSeconds(5));
+    binance = new FakeBinance(time::millis);
+    exchange.server.setDispatcher(binance);
+    state.pollReached("BTCUSDT", Instant.parse("2026-01-30T17:50:00Z").toEpochMilli());
+    poller(List.of("BTCUSDT")).run(0, Instant.parse("2026-01-30T18:00:00Z"));
+    // Monday 00:30: someone backfills Sunday to Monday.
+    time.advance(Duration.between(time.instant(), Instant.parse("2026-02-02T00:30:30Z")));
+    new Backfill(exchange.source, new MarketPublisher(producer, "t"), state, exchange.log,
+        ProgressListener.NONE, time, 1).run(List.of("BTCUSDT"),
+        Instant.parse("2026-02-01T00:00:00Z"), Instant.parse("2026-02-02T00:00:00Z"));
+    // Then the poller restarts.
+    Instant until = Instant.parse("2026-02-02T00:33:00Z");
+
+    PollResult restarted = poller(List.of("BTCUSDT")).run(0, until);
+
+    long friday1751 = Instant.parse("2026-01-30T17:51:00Z").toEpochMilli();
+    assertThat(new java.util.TreeSet<>(openTimes("BTCUSDT")))
+        .containsExactlyElementsOf(TopicContents.minutes(friday1751, until.toEpochMilli() - 60_000));
+    assertThat(restarted.shortOfUntil()).isEmpty();
+    assertThat(state.pollMark("BTCUSDT")).hasValue(until.toEpochMilli() - 60_000);
+  }
+
+  @Test
+  void anExchangeGapInsideAnAnswerIsPublishedAsNoCandlesButUnservedNewestMinutesAreRetried()
+      throws Exception {
+    state.pollReached("BTCUSDT", minute("00:00"));
+    for (String hhmm : List.of("00:03", "00:04", "00:05")) binance.noCandle.add(minute(hhmm));
+    // Until 00:11 the exchange serves each candle two minutes late.
+    binance.lateBy = 120_000;
+    binance.lateUntil = minute("00:11");
+
+    poller(List.of("BTCUSDT")).run(1, null);
+
+    assertThat(kindsAndTimes("BTCUSDT")).containsExactly("candle 00:01", "candle 00:02",
+        "no_candles 00:03..00:06", "candle 00:06", "candle 00:07");
+    assertThat(state.pollMark("BTCUSDT")).as("held at the last served minute")
+        .hasValue(minute("00:07"));
+
+    // Still late at 00:10:30, served at 00:11:02: the second cycle fetches from the mark.
+    producer.clear();
+    poller(List.of("BTCUSDT")).run(2, null);
+
+    assertThat(kindsAndTimes("BTCUSDT")).containsExactly("candle 00:08", "candle 00:09",
+        "candle 00:10");
+  }
+
+  @Test
+  void failedCyclesLeaveTheMarkAndTheNextCycleFetchesFromIt() throws Exception {
+    state.pollReached("BTCUSDT", minute("00:07"));
+    binance.failNext.set(2); // the fill and the first cycle fail
+
+    PollResult result = poller(List.of("BTCUSDT")).run(2, null);
+
+    assertThat(result.failedFetches()).isEqualTo(2);
+    assertThat(openTimes("BTCUSDT")).containsExactlyElementsOf(minutes("00:08", "00:10"));
+  }
+
+  @Test
+  void untilNamesTheSymbolsThatStoppedShortOfItAndWhere() throws Exception {
+    state.pollReached("BADUSDT", minute("00:05"));
+    binance.rejected.add("BADUSDT");
+
+    PollResult result =
+        poller(List.of("BADUSDT", "BTCUSDT")).run(0, Instant.parse("2026-02-01T00:12:00Z"));
+
+    assertThat(result.shortOfUntil())
+        .containsExactly(java.util.Map.entry("BADUSDT", Instant.ofEpochMilli(minute("00:06"))));
+    assertThat(result.shortOfUntilLine()).isEqualTo("poll stopped short of --until"
+        + " 2026-02-01T00:12:00Z for 1 of 2 symbols: BADUSDT has every minute before"
+        + " 2026-02-01T00:06:00Z (the log above says why; run poll again to continue from there)");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.marketlake.common.MarketMessage;
+import io.marketlake.common.MessageCodec;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,7 +144,14 @@ class YahooSourceTest {
         .containsExactly(List.of("1706279400", "" + (1706279400 + sevenDays)),
             List.of("" + (1706279400 + sevenDays), "" + (1706279400 + 10 * 86_400)));
     assertThat(result.candles()).isEqualTo(2);
-    assertThat(producer.history()).hasSize(2);
+    // The minutes Yahoo answered without a bar (the market was closed) are recorded as such.
+    assertThat(producer.history()).extracting(r -> MessageCodec.decode(r.value()))
+        .extracting(m -> m.kind() + "@" + m.openTime() + ".." + m.closeTime())
+        .containsExactly("candle@" + T0 + ".." + (T0 + 59_999),
+            "no_candles@" + (T0 + 60_000) + ".." + (T0 + 119_999),
+            "candle@" + (T0 + 120_000) + ".." + (T0 + 179_999),
+            "no_candles@" + (T0 + 180_000) + ".." + (T0 + sevenDays * 1000 - 1),
+            "no_candles@" + (T0 + sevenDays * 1000) + ".." + (T0 + 10 * 86_400_000L - 1));
   }
 
   @Test
