@@ -204,7 +204,7 @@ public final class Poller implements PollJob {
 
   /**
    * Brings every symbol with a mark up to the exchange's last closed minute (or {@code untilMs})
-   * before live polling starts: all symbols in parallel, paged and paced by the weight budget,
+   * before live polling starts, and sets where the others start: all symbols in parallel, paged and paced by the weight budget,
    * the minutes covered on the progress bar. A symbol that fails here is logged and left at its
    * mark; live polling asks again from there.
    */
@@ -216,6 +216,8 @@ public final class Poller implements PollJob {
       Long cursor = cursors.get(symbol);
       if (cursor != null && cursor < fillEnd) behind.put(symbol, (fillEnd - cursor) / MINUTE_MS);
     }
+    // A symbol without a mark starts at the last closed minute, fetched by the first cycle.
+    for (String symbol : symbols) cursors.putIfAbsent(symbol, fillEnd - MINUTE_MS);
     if (behind.isEmpty()) return;
     long minutes = behind.values().stream().mapToLong(Long::longValue).sum();
     log.info("filling " + minutes + " minutes of " + behind.size() + " symbols from their"
@@ -258,7 +260,6 @@ public final class Poller implements PollJob {
       }
       // A fetch that outlasted its own cycle is reported in the cycle that sees it done.
       if (previous != null) candles += collect(symbol, previous, failed);
-      cursors.putIfAbsent(symbol, closedEnd - MINUTE_MS);
       Future<Integer> task = pool.submit(() -> syncSymbol(symbol, closedEnd, lastClosed, ProgressListener.NONE));
       inFlight.put(symbol, task);
       started.put(symbol, task);

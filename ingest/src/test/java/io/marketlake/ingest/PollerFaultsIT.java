@@ -201,4 +201,50 @@ class PollerFaultsIT {
     return new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
   }
+
+  @Test
+  void theResumePointReadFromTheTopicIgnoresABackfillPublishedAfterThePoller() throws Exception {
+    Map<String, String> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+    TopicCreator.ensure(KafkaClientProperties.admin(kafka), topic, 1, (short) 1);
+    long friday1800 = Instant.parse("2026-01-30T18:00:00Z").toEpochMilli();
+    long sunday = Instant.parse("2026-02-01T00:00:00Z").toEpochMilli();
+    try (MarketPublisher publisher = new MarketPublisher(new org.apache.kafka.clients.producer
+        .KafkaProducer<>(KafkaClientProperties.producer(kafka)), topic)) {
+      publisher.publish(List.of(TopicTailTest.candle("BTCUSDT", friday1800 - 60_000),
+          TopicTailTest.candle("BTCUSDT", friday1800)), MarketPublisher.WRITER_POLL);
+      publisher.publish(List.of(TopicTailTest.candle("BTCUSDT", sunday),
+          TopicTailTest.candle("BTCUSDT", sunday + 60_000)), MarketPublisher.WRITER_BACKFILL);
+    }
+
+    assertThat(TopicTail.lastPolledMinutes(kafka, topic, "binance", SYMBOLS, 100))
+        .containsExactly(Map.entry("BTCUSDT", friday1800));
+  }
+
+  @Test
+  void pollUntilExitsOneNamingTheSymbolThatStoppedShort() throws Exception {
+    try (TestExchange rejecting = new TestExchange(new FakeTime(Instant.now()), 0,
+        Duration.ofSeconds(5))) {
+      FakeBinance binance = new FakeBinance(System::currentTimeMillis);
+      binance.rejected.add("ETHUSDT");
+      rejecting.server.setDispatcher(binance);
+      // An --until already passed: the run fills up to it and ends at once.
+      Instant until = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+          .minus(Duration.ofMinutes(2));
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+
+      int exit = io.marketlake.common.Cli.commandLine(new IngestCommand())
+          .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+          .execute("poll", "--base-url", rejecting.baseUrl().toString(), "--symbols",
+              "BTCUSDT,ETHUSDT", "--bootstrap-servers", broker.bootstrapServers(), "--topic",
+              topic, "--state-dir", stateDir.resolve("fresh").toString(), "--until",
+              until.toString());
+
+      assertThat(exit).as(err.toString()).isEqualTo(1);
+      assertThat(err.toString().lines().filter(l -> l.startsWith("error: "))).singleElement()
+          .asString().startsWith("error: poll stopped short of --until " + until + " for 1 of 2"
+              + " symbols: ETHUSDT has every minute before ");
+      assertThat(topic().openTimes("BTCUSDT")).contains(until.toEpochMilli() - 60_000);
+    }
+  }
 }
