@@ -28,12 +28,18 @@ class BackfillTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    time = new FakeTime(Instant.parse("2026-03-01T00:00:00Z"));
+    startExchangeAt(Instant.parse("2026-03-01T00:00:00Z"));
+    producer = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
+    state = IngestState.inMemory();
+  }
+
+  /** A fake Binance whose clock starts at {@code start} (replacing the one running). */
+  void startExchangeAt(Instant start) throws Exception {
+    if (exchange != null) exchange.close();
+    time = new FakeTime(start);
     exchange = new TestExchange(time, 1, Duration.ofSeconds(5));
     binance = new FakeBinance(time::millis);
     exchange.server.setDispatcher(binance);
-    producer = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
-    state = IngestState.inMemory();
   }
 
   @AfterEach
@@ -129,11 +135,7 @@ class BackfillTest {
   @Test
   void aMaintenanceWindowIsPublishedAsNoCandlesButTheMinutesNotServedYetAreNot() throws Exception {
     // The exchange's clock is at 23:30:30 on the range's last day: its last half hour is open.
-    time = new FakeTime(Instant.parse("2026-02-02T23:30:30Z"));
-    exchange.close();
-    exchange = new TestExchange(time, 1, Duration.ofSeconds(5));
-    binance = new FakeBinance(time::millis);
-    exchange.server.setDispatcher(binance);
+    startExchangeAt(Instant.parse("2026-02-02T23:30:30Z"));
     long maintenance = Instant.parse("2026-02-01T10:00:00Z").toEpochMilli();
     for (int m = 0; m < 60; m++) binance.noCandle.add(maintenance + m * 60_000L);
 

@@ -29,12 +29,18 @@ class PollerTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    time = new FakeTime(START);
+    startExchangeAt(START);
+    producer = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
+    state = IngestState.inMemory();
+  }
+
+  /** A fake Binance whose clock starts at {@code start} (replacing the one running). */
+  void startExchangeAt(Instant start) throws Exception {
+    if (exchange != null) exchange.close();
+    time = new FakeTime(start);
     exchange = new TestExchange(time, 1, Duration.ofSeconds(5));
     binance = new FakeBinance(time::millis);
     exchange.server.setDispatcher(binance);
-    producer = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
-    state = IngestState.inMemory();
   }
 
   @AfterEach
@@ -180,11 +186,7 @@ class PollerTest {
   @Test
   void aBackfillOfLaterDaysDoesNotMakeThePollerSkipTheMinutesBeforeThem() throws Exception {
     // Friday 2026-01-30: the poller runs up to 18:00 and stops.
-    time = new FakeTime(Instant.parse("2026-01-30T17:55:30Z"));
-    exchange.close();
-    exchange = new TestExchange(time, 1, Duration.ofSeconds(5));
-    binance = new FakeBinance(time::millis);
-    exchange.server.setDispatcher(binance);
+    startExchangeAt(Instant.parse("2026-01-30T17:55:30Z"));
     state.pollReached("BTCUSDT", Instant.parse("2026-01-30T17:50:00Z").toEpochMilli());
     poller(List.of("BTCUSDT")).run(0, Instant.parse("2026-01-30T18:00:00Z"));
     // Monday 00:30: someone backfills Sunday to Monday.
