@@ -122,13 +122,14 @@ public final class Backfill {
     try {
       while (cursor < end && !stopping) {
         CandleTransfer.Page page = transfer.transfer(symbol, cursor, end, this::closedBefore);
+        state.backfillReached(symbol, start, end, page.coveredEnd());
+        progress.advance((page.windowEnd() - cursor) / CandleTransfer.MINUTE_MS);
         if (page.coveredEnd() < page.windowEnd()) {
           log.info(symbol + ": the exchange serves nothing from "
-              + Instant.ofEpochMilli(page.coveredEnd()) + " on yet: those minutes are left to poll"
-              + " (or a later backfill)");
+              + Instant.ofEpochMilli(page.coveredEnd()) + " on yet: run the same backfill again"
+              + " later to fetch the rest (poll fetches it too)");
+          break;
         }
-        state.backfillReached(symbol, start, end, page.windowEnd());
-        progress.advance((page.windowEnd() - cursor) / CandleTransfer.MINUTE_MS);
         cursor = page.windowEnd();
       }
     } catch (IOException | MarketPublisher.PublishException e) {

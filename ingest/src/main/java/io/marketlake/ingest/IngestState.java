@@ -70,6 +70,16 @@ final class IngestState {
     if (current.isEmpty() || openTime > current.getAsLong()) write(symbol + POLL_MARK, openTime);
   }
 
+  /**
+   * The furthest any backfill of {@code symbol} got (exclusive), where a poller without a mark of
+   * its own starts, so that "backfill, then poll" leaves no hole between the two.
+   */
+  OptionalLong backfillsReached(String symbol) {
+    return backfillRanges(symbol).stream()
+        .mapToLong(range -> backfillCursor(symbol, range[0], range[1]).orElse(range[0]))
+        .max();
+  }
+
   /** The backfill ranges with a cursor file for {@code symbol}, as {from, to} pairs. */
   java.util.List<long[]> backfillRanges(String symbol) {
     String prefix = symbol + ".backfill-";

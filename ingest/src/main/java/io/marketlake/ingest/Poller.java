@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * minutes the exchange answered (a candle, or a closed minute answered empty, published as {@code
  * no_candles}), and only the poller moves it. On start each symbol is first filled from its mark
  * up to the exchange's last closed minute (paged, paced by the weight budget, with a progress
- * bar), then polling goes live; without a mark a symbol starts at the last closed minute.
+ * bar), then polling goes live. A symbol without a mark starts where its backfills got to, or
+ * else at the last closed minute.
  *
  * <p>Symbols are fetched in parallel; a cycle waits for them only until the next cycle is due, and
  * a symbol still busy (slow, retrying, or paging through a long gap) is skipped until it finishes,
@@ -154,7 +156,17 @@ public final class Poller implements PollJob {
     for (String symbol : symbols) countsBefore.put(symbol, source.stats().published(symbol));
     long untilMs = until == null ? Long.MAX_VALUE : CandleTransfer.ceilMinute(until.toEpochMilli());
     for (String symbol : symbols) {
-      state.pollMark(symbol).ifPresent(last -> cursors.put(symbol, last + MINUTE_MS));
+      OptionalLong mark = state.pollMark(symbol);
+      if (mark.isPresent()) {
+        cursors.put(symbol, mark.getAsLong() + MINUTE_MS);
+        continue;
+      }
+      OptionalLong backfilled = state.backfillsReached(symbol);
+      if (backfilled.isPresent()) {
+        log.info(symbol + ": no poll mark yet: starting where a backfill got to, "
+            + Instant.ofEpochMilli(backfilled.getAsLong()));
+        cursors.put(symbol, backfilled.getAsLong());
+      }
     }
     ExecutorService pool = Executors.newFixedThreadPool(concurrency, Backfill.daemon("poll"));
     Map<String, Future<Integer>> inFlight = new LinkedHashMap<>();

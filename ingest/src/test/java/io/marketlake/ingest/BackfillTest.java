@@ -147,6 +147,9 @@ class BackfillTest {
             m.closeTime() + 1)).toList();
     assertThat(empty).containsExactly("2026-02-01T10:00:00Z..2026-02-01T11:00:00Z");
     assertThat(result.candles()).isEqualTo(2880 - 60 - 30);
+    assertThat(state.backfillCursor("BTCUSDT", FROM.toEpochMilli(), TO.toEpochMilli()))
+        .as("the same backfill run again fetches the rest")
+        .hasValue(Instant.parse("2026-02-02T23:30:00Z").toEpochMilli());
     assertThat(new String(producer.history().get(0).headers().lastHeader("marketlake-writer")
         .value())).isEqualTo("backfill");
   }

@@ -207,6 +207,18 @@ class PollerTest {
   }
 
   @Test
+  void aPollerWithoutAMarkStartsWhereTheBackfillBeforeItGotTo() throws Exception {
+    new Backfill(exchange.source, new MarketPublisher(producer, "t"), state, exchange.log,
+        ProgressListener.NONE, time, 1).run(List.of("BTCUSDT"), Instant.parse(
+        "2026-02-01T00:00:00Z"), Instant.parse("2026-02-01T00:05:00Z"));
+
+    poller(List.of("BTCUSDT")).run(1, null);
+
+    assertThat(openTimes("BTCUSDT")).containsExactlyElementsOf(minutes("00:00", "00:09"));
+    assertThat(state.pollMark("BTCUSDT")).hasValue(minute("00:09"));
+  }
+
+  @Test
   void anExchangeGapInsideAnAnswerIsPublishedAsNoCandlesButUnservedNewestMinutesAreRetried()
       throws Exception {
     state.pollReached("BTCUSDT", minute("00:00"));
