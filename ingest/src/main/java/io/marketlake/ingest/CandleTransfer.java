@@ -46,7 +46,7 @@ final class CandleTransfer {
    */
   record Page(long windowEnd, int candles, int emptyRanges, long coveredEnd) {}
 
-  /** Pages of at most {@link MarketSource#maxCandlesPerRequest()} minutes start at {@code start}. */
+  /** Pages of at most {@link MarketSource#maxCandlesPerRequest()} minutes from {@code start}. */
   long pageEnd(long start, long end) {
     return Math.min(end, start + source.maxCandlesPerRequest() * MINUTE_MS);
   }

@@ -7,9 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Where ingest resumes from, per (source, topic, symbol). Small text files, each one number,
@@ -81,10 +85,10 @@ final class IngestState {
   }
 
   /** The backfill ranges with a cursor file for {@code symbol}, as {from, to} pairs. */
-  java.util.List<long[]> backfillRanges(String symbol) {
+  List<long[]> backfillRanges(String symbol) {
     String prefix = symbol + ".backfill-";
-    java.util.List<long[]> ranges = new java.util.ArrayList<>();
-    java.util.function.Consumer<String> add = name -> {
+    List<long[]> ranges = new ArrayList<>();
+    Consumer<String> add = name -> {
       if (!name.startsWith(prefix) || name.endsWith(".tmp")) return;
       String[] bounds = name.substring(prefix.length()).split("-");
       if (bounds.length != 2) return;
@@ -99,7 +103,7 @@ final class IngestState {
       return ranges;
     }
     if (!Files.isDirectory(dir)) return ranges;
-    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+    try (Stream<Path> files = Files.list(dir)) {
       files.map(f -> f.getFileName().toString()).forEach(add);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list ingest state under " + dir, e);

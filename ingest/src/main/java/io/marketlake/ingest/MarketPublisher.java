@@ -15,9 +15,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Publishes market messages to one topic: key = symbol (UTF-8), value = {@link MessageCodec} JSON,
- * headers {@code source}, {@code schema_version} and {@value #HEADER_WRITER} (which ingest command
- * wrote it: {@value #WRITER_POLL} or {@value #WRITER_BACKFILL}; the poller recovers its resume point
- * from its own records only, see {@link TopicTail}). {@link #publish} returns only once Kafka has
+ * headers {@code source}, {@code schema_version} and {@value #HEADER_WRITER} (which ingest
+ * command wrote it: {@value #WRITER_POLL} or {@value #WRITER_BACKFILL}; the poller recovers its
+ * resume point from its own records only, see {@link TopicTail}). {@link #publish} returns only once Kafka has
  * acknowledged every message, so callers advance their resume point after it and a crash never
  * skips a candle. Thread-safe (the Kafka producer is).
  */

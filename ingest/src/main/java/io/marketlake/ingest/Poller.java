@@ -216,9 +216,9 @@ public final class Poller implements PollJob {
 
   /**
    * Brings every symbol with a mark up to the exchange's last closed minute (or {@code untilMs})
-   * before live polling starts, and sets where the others start: all symbols in parallel, paged and paced by the weight budget,
-   * the minutes covered on the progress bar. A symbol that fails here is logged and left at its
-   * mark; live polling asks again from there.
+   * before live polling starts, and sets where the others start: all symbols in parallel, paged
+   * and paced by the weight budget, the minutes covered on the progress bar. A symbol that fails
+   * here is logged and left at its mark; live polling asks again from there.
    */
   private void fill(long untilMs, ExecutorService pool) throws InterruptedException {
     long lastClosed = CandleTransfer.floorMinute(exchangeClock.now());
@@ -272,7 +272,8 @@ public final class Poller implements PollJob {
       }
       // A fetch that outlasted its own cycle is reported in the cycle that sees it done.
       if (previous != null) candles += collect(symbol, previous, failed);
-      Future<Integer> task = pool.submit(() -> syncSymbol(symbol, closedEnd, lastClosed, ProgressListener.NONE));
+      Future<Integer> task = pool.submit(
+          () -> syncSymbol(symbol, closedEnd, lastClosed, ProgressListener.NONE));
       inFlight.put(symbol, task);
       started.put(symbol, task);
     }
@@ -318,7 +319,8 @@ public final class Poller implements PollJob {
     Map<String, Future<Integer>> started = new LinkedHashMap<>();
     for (String symbol : wereBusy) {
       if (!stopping && cursors.getOrDefault(symbol, closedEnd) < closedEnd) {
-        started.put(symbol, pool.submit(() -> syncSymbol(symbol, closedEnd, lastClosed, ProgressListener.NONE)));
+        started.put(symbol, pool.submit(
+            () -> syncSymbol(symbol, closedEnd, lastClosed, ProgressListener.NONE)));
       }
     }
     for (Map.Entry<String, Future<Integer>> entry : started.entrySet()) {

@@ -166,7 +166,7 @@ class PollerTest {
         .toList();
   }
 
-  /** The ranges of {@code [from, to)} with no candle in {@code openTimes}, e.g. "18:00Z..00:00Z". */
+  /** The ranges of {@code [from, to)} without a candle in {@code openTimes}, as "from..to". */
   static List<String> missingRanges(List<Long> openTimes, long from, long to) {
     java.util.Set<Long> have = new java.util.HashSet<>(openTimes);
     List<String> out = new java.util.ArrayList<>();
