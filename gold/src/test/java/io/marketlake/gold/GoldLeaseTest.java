@@ -1,0 +1,49 @@
+package io.marketlake.gold;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.marketlake.common.lease.HeldLease;
+import io.marketlake.common.lease.LeasedJob;
+import io.marketlake.common.spark.TestSpark;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A second gold, live 5m stream or train on the same lakehouse refuses and writes nothing. */
+class GoldLeaseTest {
+  @TempDir Path root;
+
+  @BeforeAll
+  static void spark() {
+    TestSpark.get();
+  }
+
+  @Test
+  void goldRefusesWhileAnotherGoldHoldsTheLease() {
+    try (HeldLease held = HeldLease.of(root, LeasedJob.GOLD)) {
+      held.assertRefuses(new GoldCommand(), "--lakehouse", root.toUri().toString());
+    }
+    assertThat(root.resolve("gold")).doesNotExist();
+    assertThat(root.resolve("_checkpoints")).doesNotExist();
+  }
+
+  @Test
+  void theLive5mStreamRefusesWhileAnotherHoldsItsLease() {
+    try (HeldLease held = HeldLease.of(root, LeasedJob.GOLD_5M)) {
+      held.assertRefuses(new GoldCommand(), "--lakehouse", root.toUri().toString(),
+          "--stream-5m");
+    }
+    assertThat(root.resolve("gold")).doesNotExist();
+    assertThat(root.resolve("_checkpoints")).doesNotExist();
+  }
+
+  @Test
+  void trainRefusesWhileAnotherTrainHoldsTheLease() {
+    try (HeldLease held = HeldLease.of(root, LeasedJob.TRAIN)) {
+      held.assertRefuses(new TrainCommand(), "--lakehouse", root.toUri().toString());
+    }
+    assertThat(root.resolve("models")).doesNotExist();
+    assertThat(root.resolve("gold")).doesNotExist();
+  }
+}
