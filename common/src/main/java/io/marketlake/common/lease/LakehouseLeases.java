@@ -25,16 +25,16 @@ public final class LakehouseLeases {
    * (dbfs:, abfss:, hdfs:), which has no lease yet (docs/leases.md).
    */
   public static Optional<LeaseStore> store(Lakehouse lakehouse, S3Settings s3) {
-    URI root = URI.create(lakehouse.root());
-    String scheme = root.getScheme() == null ? "file" : root.getScheme();
+    // The folder holding every job's folder: leases("x") is DIR/x.
+    URI dir = URI.create(lakehouse.leases("x").replaceFirst("/x$", ""));
+    String scheme = dir.getScheme() == null ? "file" : dir.getScheme();
     switch (scheme) {
       case "s3a", "s3", "s3n" -> {
-        String path = root.getPath() == null ? "" : root.getPath().replaceFirst("^/", "");
-        String prefix = (path.isEmpty() ? "" : path + "/") + "_leases";
-        return Optional.of(new S3LeaseStore(client(s3), root.getHost(), prefix, scheme));
+        String prefix = dir.getPath().replaceFirst("^/", "");
+        return Optional.of(new S3LeaseStore(client(s3), dir.getHost(), prefix, scheme));
       }
       case "file" -> {
-        return Optional.of(new FileLeaseStore(Path.of(root.getPath()).resolve("_leases")));
+        return Optional.of(new FileLeaseStore(Path.of(dir.getPath())));
       }
       default -> {
         return Optional.empty();

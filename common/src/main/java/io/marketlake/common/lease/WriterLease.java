@@ -246,29 +246,34 @@ public final class WriterLease implements AutoCloseable {
   /** Stops renewing and releases the lease unless it was lost. */
   @Override
   public void close() {
-    LeaseRecord released;
-    String expected;
     synchronized (this) {
       if (closed) return;
       closed = true;
-      if (lost != null) {
-        timer.shutdownNow();
-        return;
-      }
+    }
+    // Let a heartbeat in flight finish (no interrupt: an aborted PUT may still have landed,
+    // leaving us a stale ETag), so the release below rewrites the newest version.
+    timer.shutdown();
+    try {
+      timer.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LeaseRecord released;
+    String expected;
+    synchronized (this) {
+      if (lost != null) return;
       released = record.released(Instant.now().truncatedTo(ChronoUnit.MILLIS));
       expected = version;
     }
-    timer.shutdownNow();
     try {
-      timer.awaitTermination(10, TimeUnit.SECONDS);
-      store.replace(job, released.epoch(), released.toJson(), expected);
+      if (store.replace(job, released.epoch(), released.toJson(), expected).isEmpty()) {
+        throw new IOException("it was changed or deleted by someone else");
+      }
     } catch (IOException | RuntimeException e) {
       System.err.println("warning: could not release the " + job + " lease at "
           + store.location(job) + " (" + e.getMessage() + "): the next " + job
           + " on another machine waits until it expires, " + expiry(heartbeat).toSeconds()
           + " s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
