@@ -57,6 +57,9 @@ public final class GoldCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     GoldConfig config = toConfig();
+    io.marketlake.common.lease.LakehouseLeases.refuseIfHeld(config.lakehouse(), config.s3(),
+        stream5m ? io.marketlake.common.lease.LeasedJob.GOLD_5M
+            : io.marketlake.common.lease.LeasedJob.GOLD);   // before Spark's seconds of start-up
     SparkSession spark = LakehouseSpark.getOrCreate("marketlake-gold", config.master(),
         config.s3());
     if (stream5m) {

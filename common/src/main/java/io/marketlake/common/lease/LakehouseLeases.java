@@ -63,6 +63,23 @@ public final class LakehouseLeases {
     }
   }
 
+  /**
+   * Fails fast, before a Spark session starts, if another live writer holds {@code job}'s lease
+   * on {@code lakehouse}; the job itself takes the lease later ({@link #hold}).
+   *
+   * @throws LeaseHeldException with the one-line refusal
+   */
+  public static void refuseIfHeld(Lakehouse lakehouse, S3Settings s3, LeasedJob job)
+      throws Exception {
+    Optional<LeaseStore> store = store(lakehouse, s3);
+    if (store.isEmpty()) return;
+    try {
+      WriterLease.refuseIfHeld(store.get(), job.id(), LeaseHolder.current());
+    } finally {
+      if (store.get() instanceof AutoCloseable closeable) closeable.close();
+    }
+  }
+
   /** An S3 client for the settings: the same endpoint, path style and keys S3A uses. */
   static S3Client client(S3Settings s3) {
     var builder = S3Client.builder()

@@ -128,6 +128,23 @@ public final class WriterLease implements AutoCloseable {
     }
   }
 
+  /**
+   * Refuses as {@link #acquire} would, without taking the lease: a cheap early check, e.g. before
+   * a Spark session starts. A store that cannot be read is left for {@code acquire} to report.
+   *
+   * @throws LeaseHeldException if another live writer holds it now
+   */
+  public static void refuseIfHeld(LeaseStore store, String job, LeaseHolder me) {
+    try {
+      long top = store.epochs(job).stream().mapToLong(Long::longValue).max().orElse(0);
+      if (top == 0) return;
+      Optional<LeaseStore.Stored> stored = store.read(job, top);
+      if (stored.isPresent()) refuseIfHeld(store, job, top, stored.get(), me);
+    } catch (IOException e) {
+      // acquire() says it, with the job's context
+    }
+  }
+
   private static void refuseIfHeld(LeaseStore store, String job, long epoch,
       LeaseStore.Stored stored, LeaseHolder me) {
     LeaseRecord holder = LeaseRecord.parse(stored.content());

@@ -1,12 +1,14 @@
 package io.marketlake.common.lease;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.marketlake.common.Cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
@@ -38,13 +40,24 @@ public final class HeldLease implements AutoCloseable {
     CommandLine cli = Cli.commandLine(command);
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);
-    LeaseHolder me = LeaseHolder.current();
     assertThat(err.toString().lines().toList()).as("stderr").singleElement().asString()
-        .matches("error: " + Pattern.quote(job.id()) + " is already running: lease held by host "
-            + Pattern.quote(me.host()) + " pid " + me.pid() + " since "
-            + Pattern.quote(lease.record().startedAt()) + " \\(heartbeat every 10.0 s\\);"
-            + " it expires at \\S+ unless renewed \\(.*\\)");
+        .matches("error: " + refusal());
     assertThat(code).as("exit code").isEqualTo(Cli.LEASE_HELD);
+  }
+
+  /** Asserts that {@code run} (a job's {@code run(spark)}) refuses the same way. */
+  public void assertRunRefuses(Callable<?> run) {
+    assertThatThrownBy(run::call).isInstanceOf(LeaseHeldException.class)
+        .hasMessageMatching(refusal());
+  }
+
+  /** The refusal naming this process, as a regular expression. */
+  private String refusal() {
+    LeaseHolder me = LeaseHolder.current();
+    return Pattern.quote(job.id()) + " is already running: lease held by host "
+        + Pattern.quote(me.host()) + " pid " + me.pid() + " since "
+        + Pattern.quote(lease.record().startedAt()) + " \\(heartbeat every 10.0 s\\);"
+        + " it expires at \\S+ unless renewed \\(.*\\)";
   }
 
   @Override
