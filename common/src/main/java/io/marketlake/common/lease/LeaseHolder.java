@@ -40,6 +40,17 @@ public record LeaseHolder(String host, String bootId, long pid, Instant processS
         && Duration.between(recorded, actual).abs().compareTo(START_TOLERANCE) > 0;
   }
 
+  /** Whether {@code record} names this very process. */
+  boolean isHolderOf(LeaseRecord record) {
+    if (!host.equals(record.host()) || pid != record.pid()) return false;
+    if (bootId != null && record.bootId() != null && !bootId.equals(record.bootId())) {
+      return false;
+    }
+    Instant recorded = record.processStart() == null ? null : Instant.parse(record.processStart());
+    return processStart == null || recorded == null
+        || Duration.between(recorded, processStart).abs().compareTo(START_TOLERANCE) <= 0;
+  }
+
   private static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();

@@ -33,6 +33,12 @@ public final class WriterLease implements AutoCloseable {
   /** An object untouched for this many heartbeats has expired. */
   public static final int EXPIRY_HEARTBEATS = 3;
   private static final int ACQUIRE_ATTEMPTS = 5;
+  /**
+   * The epochs this process holds now, by location: a record naming this process but not in
+   * here was left by a run of ours that lost it (an S3 outage) and is free.
+   */
+  private static final java.util.Set<String> HELD_HERE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final LeaseStore store;
   private final String job;
@@ -92,6 +98,7 @@ public final class WriterLease implements AutoCloseable {
           deleteQuietly(store, job, older);   // history beyond this is noise
         }
         WriterLease lease = new WriterLease(store, job, heartbeat, mine, created.get());
+        HELD_HERE.add(store.location(job) + epochName(top + 1));
         lease.timer.scheduleWithFixedDelay(lease::renew, heartbeat.toMillis(),
             heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         return lease;
@@ -153,6 +160,10 @@ public final class WriterLease implements AutoCloseable {
     if (holder != null && holder.releasedAt() != null) return;
     if (stored.age().compareTo(expiry) > 0) return;
     if (holder != null && me.seesDead(holder)) return;
+    if (holder != null && me.isHolderOf(holder)
+        && !HELD_HERE.contains(store.location(job) + epochName(epoch))) {
+      return;   // ours, from a run in this process that lost it and ended
+    }
     Instant expires = Instant.now().plus(expiry.minus(stored.age()))
         .truncatedTo(ChronoUnit.SECONDS);
     String location = store.location(job) + epochName(epoch);
@@ -250,6 +261,7 @@ public final class WriterLease implements AutoCloseable {
       lost = new LeaseLostException(message);
       actions = List.copyOf(onLost);
     }
+    HELD_HERE.remove(store.location(job) + epochName(record().epoch()));
     timer.shutdown();
     for (Runnable action : actions) {
       try {
@@ -275,6 +287,7 @@ public final class WriterLease implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    HELD_HERE.remove(store.location(job) + epochName(record().epoch()));
     LeaseRecord released;
     String expected;
     synchronized (this) {

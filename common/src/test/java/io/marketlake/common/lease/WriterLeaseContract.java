@@ -216,4 +216,68 @@ public abstract class WriterLeaseContract {
       assertThatThrownBy(held::ensureHeld).isInstanceOf(LeaseLostException.class);
     }
   }
+
+  @Test
+  void aRunThatCouldNotRenewStopsAndTheNextRunInTheSameProcessStarts() throws Exception {
+    String job = newJob();
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+    LeaseStore failing = new UnreachableWhen(store(), down);
+    Duration heartbeat = Duration.ofSeconds(1);
+    try (WriterLease first = WriterLease.acquire(failing, job, heartbeat, LeaseHolder.current())) {
+      down.set(true);   // the store goes away: no renewal for 2 heartbeats means stop
+      await().atMost(Duration.ofSeconds(10)).until(() -> first.lostException() != null);
+      assertThat(first.lostException()).hasMessageStartingWith(job + " lease lost: could not"
+          + " renew " + store().location(job) + "00000000000000000001.json for ");
+    }
+    // Its object is younger than its 3 s expiry and names this live process, but the run that
+    // held it has ended: the next run (a scheduler's retry in the same JVM) must not wait.
+    try (WriterLease next = WriterLease.acquire(store(), job, heartbeat, LeaseHolder.current())) {
+      assertThat(next.record().epoch()).isEqualTo(2);
+    }
+  }
+
+  /** A store whose reads and writes fail while {@code down} is set, as S3 in an outage. */
+  private record UnreachableWhen(LeaseStore store, java.util.concurrent.atomic.AtomicBoolean down)
+      implements LeaseStore {
+    private void check() throws java.io.IOException {
+      if (down.get()) throw new java.io.IOException("Connection refused");
+    }
+
+    @Override
+    public String location(String job) {
+      return store.location(job);
+    }
+
+    @Override
+    public List<Long> epochs(String job) throws java.io.IOException {
+      check();
+      return store.epochs(job);
+    }
+
+    @Override
+    public java.util.Optional<Stored> read(String job, long epoch) throws java.io.IOException {
+      check();
+      return store.read(job, epoch);
+    }
+
+    @Override
+    public java.util.Optional<String> create(String job, long epoch, byte[] content)
+        throws java.io.IOException {
+      check();
+      return store.create(job, epoch, content);
+    }
+
+    @Override
+    public java.util.Optional<String> replace(String job, long epoch, byte[] content,
+        String expectedVersion) throws java.io.IOException {
+      check();
+      return store.replace(job, epoch, content, expectedVersion);
+    }
+
+    @Override
+    public void delete(String job, long epoch) throws java.io.IOException {
+      check();
+      store.delete(job, epoch);
+    }
+  }
 }
