@@ -23,11 +23,12 @@ locals {
 
   # The top-level "directories" of the lakehouse. S3A probes a directory's parents with HEAD
   # before creating it, so every Spark layer may read these exact keys (they never hold data).
-  top_level_dirs = ["bronze", "silver", "gold", "models", "_checkpoints"]
+  top_level_dirs = ["bronze", "silver", "gold", "models", "_checkpoints", "_leases"]
 
   # What each layer reads and writes, as key prefixes relative to the root. Writing implies
   # reading: Delta reads a table's log before it commits to it, and a streaming query reads its
-  # own checkpoint. Each table and checkpoint has exactly one writing layer. ingest talks to the
+  # own checkpoint. Each table and checkpoint has exactly one writing layer; each job's writer
+  # lease (docs/leases.md) lives under _leases/JOB/ and is written by that job alone. ingest talks to the
   # exchange and Kafka only: no S3 at all.
   layers = {
     ingest = {
@@ -36,11 +37,11 @@ locals {
     }
     bronze = {
       read  = []
-      write = ["bronze/", "_checkpoints/bronze_market_data_raw/"]
+      write = ["bronze/", "_checkpoints/bronze_market_data_raw/", "_leases/bronze/"]
     }
     silver = {
       read  = ["bronze/"]
-      write = ["silver/", "_checkpoints/silver_candles_1m/"]
+      write = ["silver/", "_checkpoints/silver_candles_1m/", "_leases/silver/"]
     }
     gold = {
       read = ["silver/"]
@@ -48,11 +49,12 @@ locals {
         "gold/candles_5m/", "gold/candles_1h/", "gold/candles_1d/", "gold/candles_5m_live/",
         "gold/candles_5m_live_batches/", "gold/daily_change/", "gold/features/",
         "_checkpoints/gold_rollups/", "_checkpoints/gold_candles_5m_live/",
+        "_leases/gold/", "_leases/gold-5m/",
       ]
     }
     train = {
       read  = ["gold/features/"]
-      write = ["gold/model_runs/", "gold/trend_predictions/", "models/"]
+      write = ["gold/model_runs/", "gold/trend_predictions/", "models/", "_leases/train/"]
     }
   }
 

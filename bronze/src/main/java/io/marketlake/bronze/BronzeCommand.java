@@ -76,6 +76,8 @@ public final class BronzeCommand implements Callable<Integer> {
     // Before Spark starts: a wrong address is said at once.
     io.marketlake.common.Reachability.requireKafka(config.bootstrapServers(),
         "--bootstrap-servers");
+    io.marketlake.common.lease.LakehouseLeases.refuseIfHeld(config.lakehouse(), config.s3(),
+        io.marketlake.common.lease.LeasedJob.BRONZE);   // before Spark's seconds of start-up
     SparkSession spark = LakehouseSpark.getOrCreate("marketlake-bronze", config.master(),
         config.s3());
     BronzeJob.BronzeResult result = new BronzeJob(config).run(spark);

@@ -6,7 +6,9 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.marketlake.common.Reachability;
+import io.marketlake.common.lease.LeasedJob;
 import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.spark.SparkLeases;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
@@ -61,7 +63,13 @@ public final class BronzeJob {
   }
 
   /** Runs the query: until the topic is drained (available-now) or forever (interval trigger). */
-  public BronzeResult run(SparkSession spark) throws TimeoutException, StreamingQueryException {
+  public BronzeResult run(SparkSession spark) throws Exception {
+    return SparkLeases.hold(spark, config.lakehouse(), config.s3(), LeasedJob.BRONZE,
+        () -> runHoldingLease(spark));
+  }
+
+  private BronzeResult runHoldingLease(SparkSession spark)
+      throws TimeoutException, StreamingQueryException {
     Reachability.requireKafka(config.bootstrapServers(), "--bootstrap-servers");
     LakehouseSpark.configure(spark, config.s3());
     long started = System.nanoTime();

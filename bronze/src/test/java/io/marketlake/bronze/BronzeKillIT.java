@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.StackEndpoints;
+import io.marketlake.common.lease.WriterLease;
 import io.marketlake.common.spark.TestSpark;
 import io.marketlake.stack.EmbeddedStack;
 import java.io.IOException;
@@ -156,11 +157,13 @@ class BronzeKillIT {
    * Bronze in its own JVM, as spark-submit would run it: on a 1 s trigger with at most {@code
    * maxOffsetsPerTrigger} records per batch, or available-now (drain and stop) when that is null.
    */
-  private static Process startBronze(StackEndpoints endpoints, String topic, Lakehouse lakehouse,
+  static Process startBronze(StackEndpoints endpoints, String topic, Lakehouse lakehouse,
       Long maxOffsetsPerTrigger, Path logs, int run) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    // BronzeLeaseIT: a lease that expires in 3 s, not 30.
+    command.add("-D" + WriterLease.HEARTBEAT_PROPERTY + "=1s");
     // The test JVM's own module flags are exactly what Spark needs.
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+Ignore")

@@ -5,13 +5,16 @@ import picocli.CommandLine;
 
 /**
  * Runs a picocli command with the project's error contract: exit 0 on success, 2 on a usage error
- * (one line naming the input and the fix), 1 on a runtime failure (one line; the stack trace only
- * with {@code --debug}).
+ * (one line naming the input and the fix), 3 when another writer holds the job's lease (one line
+ * naming the holder), 1 on a runtime failure (one line; the stack trace only with
+ * {@code --debug}).
  */
 public final class Cli {
   public static final int OK = 0;
   public static final int FAILURE = 1;
   public static final int USAGE = 2;
+  /** Another writer holds the job's lease (docs/leases.md): nothing was started. */
+  public static final int LEASE_HELD = 3;
 
   private Cli() {}
 
@@ -33,6 +36,10 @@ public final class Cli {
           if (ex instanceof UsageException) {
             err.println("error: " + ex.getMessage());
             return USAGE;
+          }
+          if (ex instanceof io.marketlake.common.lease.LeaseHeldException) {
+            err.println("error: " + ex.getMessage());
+            return LEASE_HELD;
           }
           if (debug) {
             err.println("error: " + describe(ex));

@@ -58,4 +58,7 @@ public record Lakehouse(String root) {
 
   /** Streaming checkpoints live beside the tables, on the same storage. */
   public String checkpoint(String query) { return root + "/_checkpoints/" + query; }
+
+  /** Writer leases, one folder per job (docs/leases.md), on the same storage. */
+  public String leases(String job) { return root + "/_leases/" + job; }
 }

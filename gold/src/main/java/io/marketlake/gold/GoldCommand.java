@@ -57,6 +57,9 @@ public final class GoldCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     GoldConfig config = toConfig();
+    io.marketlake.common.lease.LakehouseLeases.refuseIfHeld(config.lakehouse(), config.s3(),
+        stream5m ? io.marketlake.common.lease.LeasedJob.GOLD_5M
+            : io.marketlake.common.lease.LeasedJob.GOLD);   // before Spark's seconds of start-up
     SparkSession spark = LakehouseSpark.getOrCreate("marketlake-gold", config.master(),
         config.s3());
     if (stream5m) {
@@ -76,6 +79,11 @@ public final class GoldCommand implements Callable<Integer> {
    * wait, records the finished micro-batches in gold/candles_5m_live_batches and prints them.
    */
   private int stream(SparkSession spark, GoldConfig config) throws Exception {
+    return io.marketlake.common.spark.SparkLeases.hold(spark, config.lakehouse(), config.s3(),
+        io.marketlake.common.lease.LeasedJob.GOLD_5M, () -> streamHoldingLease(spark, config));
+  }
+
+  private int streamHoldingLease(SparkSession spark, GoldConfig config) throws Exception {
     Duration interval = io.marketlake.common.Durations.trigger("--trigger",
         trigger == null ? "30s" : trigger);
     StreamingQuery query = FiveMinuteStream.start(spark, config.lakehouse(),

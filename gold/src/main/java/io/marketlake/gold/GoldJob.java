@@ -54,6 +54,11 @@ public final class GoldJob {
    * (available-now), or until the query is stopped (a processing-time trigger).
    */
   public GoldResult run(SparkSession spark) throws Exception {
+    return io.marketlake.common.spark.SparkLeases.hold(spark, config.lakehouse(), config.s3(),
+        io.marketlake.common.lease.LeasedJob.GOLD, () -> runHoldingLease(spark));
+  }
+
+  private GoldResult runHoldingLease(SparkSession spark) throws Exception {
     long started = System.nanoTime();
     start(spark).awaitTermination();
     if (config.trigger() == null) writeFeatures(spark);

@@ -44,6 +44,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TrainConfig config = toConfig();
+    io.marketlake.common.lease.LakehouseLeases.refuseIfHeld(config.lakehouse(), config.s3(),
+        io.marketlake.common.lease.LeasedJob.TRAIN);   // before Spark's seconds of start-up
     SparkSession spark = LakehouseSpark.getOrCreate("marketlake-train", config.master(),
         config.s3());
     TrainJob.TrainResult r = new TrainJob(config).run(spark);

@@ -89,6 +89,11 @@ public final class TrainJob {
   }
 
   public TrainResult run(SparkSession spark) throws Exception {
+    return io.marketlake.common.spark.SparkLeases.hold(spark, config.lakehouse(), config.s3(),
+        io.marketlake.common.lease.LeasedJob.TRAIN, () -> runHoldingLease(spark));
+  }
+
+  private TrainResult runHoldingLease(SparkSession spark) throws Exception {
     LakehouseSpark.configure(spark, config.s3());
     long started = System.nanoTime();
     String featuresPath = config.lakehouse().goldFeatures();

@@ -9,6 +9,7 @@ import io.marketlake.bronze.BronzeConfig;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.S3Settings;
 import io.marketlake.common.Topics;
+import io.marketlake.common.lease.LeasedJob;
 import io.marketlake.silver.QualityRules;
 import io.marketlake.silver.SilverConfig;
 import java.io.File;
@@ -188,17 +189,19 @@ class TerraformTest {
     S3Settings s3 = new S3Settings(null, null, null, null);
     Map<String, List<String>> writes = new LinkedHashMap<>();
     writes.put("bronze", List.of(lakehouse.bronzeCandlesRaw(), new BronzeConfig("h:1",
-        Topics.MARKET_DATA, lakehouse, s3, null, "earliest", null, true, null, null).checkpoint()));
+        Topics.MARKET_DATA, lakehouse, s3, null, "earliest", null, true, null, null).checkpoint(),
+        lakehouse.leases(LeasedJob.BRONZE.id())));
     writes.put("silver", List.of(lakehouse.silverCandles1m(), lakehouse.silverQuarantine(),
         lakehouse.silverQualityMetrics(), new SilverConfig(lakehouse, s3, null,
-            QualityRules.defaults(), null).checkpoint()));
+            QualityRules.defaults(), null).checkpoint(), lakehouse.leases(LeasedJob.SILVER.id())));
     // GoldJob's and FiveMinuteStream's checkpoint names are package-private literals.
     writes.put("gold", List.of(lakehouse.goldCandles("5m"), lakehouse.goldCandles("1h"),
         lakehouse.goldCandles("1d"), lakehouse.goldCandles5mLive(),
         lakehouse.goldCandles5mLiveBatches(), lakehouse.goldDailyChange(), lakehouse.goldFeatures(),
-        lakehouse.checkpoint("gold_rollups"), lakehouse.checkpoint("gold_candles_5m_live")));
+        lakehouse.checkpoint("gold_rollups"), lakehouse.checkpoint("gold_candles_5m_live"),
+        lakehouse.leases(LeasedJob.GOLD.id()), lakehouse.leases(LeasedJob.GOLD_5M.id())));
     writes.put("train", List.of(lakehouse.goldModelRuns(), lakehouse.goldPredictions(),
-        lakehouse.models() + "/v1"));
+        lakehouse.models() + "/v1", lakehouse.leases(LeasedJob.TRAIN.id())));
     Map<String, List<String>> reads = Map.of("bronze", List.of(),
         "silver", List.of(lakehouse.bronzeCandlesRaw()),
         "gold", List.of(lakehouse.silverCandles1m()),
@@ -256,6 +259,7 @@ class TerraformTest {
     tables.forEach(t -> topLevel.add(t.substring(0, t.indexOf('/'))));
     topLevel.add(relative(lakehouse, lakehouse.models()).split("/")[0]);
     topLevel.add(relative(lakehouse, lakehouse.checkpoint("x")).split("/")[0]);
+    topLevel.add(relative(lakehouse, lakehouse.leases("x")).split("/")[0]);
     assertThat(texts(locals.get("top_level_dirs"))).containsExactlyInAnyOrderElementsOf(topLevel)
         .contains("bronze", "silver", "gold", "models", "_checkpoints");
 

@@ -43,6 +43,8 @@ public final class SilverCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SilverConfig config = toConfig();
+    io.marketlake.common.lease.LakehouseLeases.refuseIfHeld(config.lakehouse(), config.s3(),
+        io.marketlake.common.lease.LeasedJob.SILVER);   // before Spark's seconds of start-up
     SparkSession spark = LakehouseSpark.getOrCreate("marketlake-silver", config.master(),
         config.s3());
     SilverJob.SilverResult r = new SilverJob(config).run(spark);

@@ -56,6 +56,11 @@ public final class SilverJob {
    * the query is stopped (a processing-time trigger).
    */
   public SilverResult run(SparkSession spark) throws Exception {
+    return io.marketlake.common.spark.SparkLeases.hold(spark, config.lakehouse(), config.s3(),
+        io.marketlake.common.lease.LeasedJob.SILVER, () -> runHoldingLease(spark));
+  }
+
+  private SilverResult runHoldingLease(SparkSession spark) throws Exception {
     long started = System.nanoTime();
     StreamingQuery query = start(spark);
     try {

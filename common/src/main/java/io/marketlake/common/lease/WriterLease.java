@@ -1,0 +1,317 @@
+package io.marketlake.common.lease;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One writer per job and lakehouse. The lease of a job is a sequence of epochs, one object each
+ * ({@code _leases/JOB/EPOCH.json}); the holder is the writer of the highest epoch. Taking the
+ * lease is creating the next epoch with an atomic create-if-absent, so of two writers that both
+ * see the lease free (or expired, or its holder dead) exactly one wins. The holder rewrites its
+ * own epoch every heartbeat; it has lost the lease as soon as a higher epoch exists, its object
+ * was changed or deleted by someone else, or it could not renew for two heartbeats. Losing runs
+ * the {@link #onLost} actions (the jobs stop their queries) and {@link #hold} then fails the run.
+ *
+ * <p>A lease is free when its holder released it, when its object is older than three of the
+ * holder's heartbeats on the store's clock, or at once when its holder ran on this machine and
+ * its process is gone (kill -9, crash): restarts need no manual step.
+ */
+public final class WriterLease implements AutoCloseable {
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+  /** System property overriding the heartbeat, e.g. {@code 1s} in tests; Durations syntax. */
+  public static final String HEARTBEAT_PROPERTY = "marketlake.lease.heartbeat";
+  /** An object untouched for this many heartbeats has expired. */
+  public static final int EXPIRY_HEARTBEATS = 3;
+  private static final int ACQUIRE_ATTEMPTS = 5;
+  /**
+   * The epochs this process holds now, by location: a record naming this process but not in
+   * here was left by a run of ours that lost it (an S3 outage) and is free.
+   */
+  private static final java.util.Set<String> HELD_HERE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private final LeaseStore store;
+  private final String job;
+  private final Duration heartbeat;
+  private final ScheduledExecutorService timer;
+  private final List<Runnable> onLost = new ArrayList<>();
+  private LeaseRecord record;
+  private String version;
+  private long lastRenewNanos;
+  private LeaseLostException lost;
+  private boolean closed;
+
+  private WriterLease(LeaseStore store, String job, Duration heartbeat, LeaseRecord record,
+      String version) {
+    this.store = store;
+    this.job = job;
+    this.heartbeat = heartbeat;
+    this.record = record;
+    this.version = version;
+    this.lastRenewNanos = System.nanoTime();
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "writer-lease-" + job);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** {@link #DEFAULT_HEARTBEAT}, or the {@value #HEARTBEAT_PROPERTY} system property. */
+  public static Duration configuredHeartbeat() {
+    String value = System.getProperty(HEARTBEAT_PROPERTY);
+    return value == null ? DEFAULT_HEARTBEAT
+        : io.marketlake.common.Durations.parse("-D" + HEARTBEAT_PROPERTY, value);
+  }
+
+  /**
+   * Takes the lease of {@code job} and starts renewing it every {@code heartbeat}.
+   *
+   * @throws LeaseHeldException if another live writer holds it
+   */
+  public static WriterLease acquire(LeaseStore store, String job, Duration heartbeat,
+      LeaseHolder me) {
+    try {
+      for (int attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
+        long top = store.epochs(job).stream().mapToLong(Long::longValue).max().orElse(0);
+        if (top > 0) {
+          Optional<LeaseStore.Stored> stored = store.read(job, top);
+          if (stored.isEmpty()) continue;   // deleted meanwhile (released by hand): look again
+          refuseIfHeld(store, job, top, stored.get(), me);
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        LeaseRecord mine = new LeaseRecord(job, top + 1, me.host(), me.bootId(), me.pid(),
+            me.processStart() == null ? null : me.processStart().toString(), now.toString(),
+            now.toString(), heartbeat.toMillis(), null);
+        Optional<String> created = store.create(job, top + 1, mine.toJson());
+        if (created.isEmpty()) continue;   // another writer took this epoch first: judge it
+        for (long older = top; older >= Math.max(1, top - 2); older--) {
+          deleteQuietly(store, job, older);   // history beyond this is noise
+        }
+        WriterLease lease = new WriterLease(store, job, heartbeat, mine, created.get());
+        HELD_HERE.add(store.location(job) + epochName(top + 1));
+        lease.timer.scheduleWithFixedDelay(lease::renew, heartbeat.toMillis(),
+            heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        return lease;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read or write the " + job + " lease at "
+          + store.location(job) + ": " + e.getMessage(), e);
+    }
+    throw new LeaseHeldException(job + " lease at " + store.location(job) + ": other writers"
+        + " took it " + ACQUIRE_ATTEMPTS + " times in a row while this one tried; is a restart"
+        + " loop running?", null);
+  }
+
+  /**
+   * Runs {@code work} holding the lease of {@code job}, then releases it. If the lease is lost
+   * meanwhile, {@code onLost} runs (it should stop the work) and this throws
+   * {@link LeaseLostException} whatever {@code work} returned or threw.
+   */
+  public static <T> T hold(LeaseStore store, String job, Duration heartbeat, Runnable onLost,
+      Callable<T> work) throws Exception {
+    try (WriterLease lease = acquire(store, job, heartbeat, LeaseHolder.current())) {
+      lease.onLost(onLost);
+      T result;
+      try {
+        result = work.call();
+      } catch (Exception | Error e) {
+        LeaseLostException lostMeanwhile = lease.lostException();
+        if (lostMeanwhile == null) throw e;
+        lostMeanwhile.addSuppressed(e);
+        throw lostMeanwhile;
+      }
+      lease.ensureHeld();
+      return result;
+    }
+  }
+
+  /**
+   * Refuses as {@link #acquire} would, without taking the lease: a cheap early check, e.g. before
+   * a Spark session starts. A store that cannot be read is left for {@code acquire} to report.
+   *
+   * @throws LeaseHeldException if another live writer holds it now
+   */
+  public static void refuseIfHeld(LeaseStore store, String job, LeaseHolder me) {
+    try {
+      long top = store.epochs(job).stream().mapToLong(Long::longValue).max().orElse(0);
+      if (top == 0) return;
+      Optional<LeaseStore.Stored> stored = store.read(job, top);
+      if (stored.isPresent()) refuseIfHeld(store, job, top, stored.get(), me);
+    } catch (IOException e) {
+      // acquire() says it, with the job's context
+    }
+  }
+
+  private static void refuseIfHeld(LeaseStore store, String job, long epoch,
+      LeaseStore.Stored stored, LeaseHolder me) {
+    LeaseRecord holder = LeaseRecord.parse(stored.content());
+    Duration expiry = expiry(holder == null ? DEFAULT_HEARTBEAT
+        : Duration.ofMillis(holder.heartbeatMillis()));
+    if (holder != null && holder.releasedAt() != null) return;
+    if (stored.age().compareTo(expiry) > 0) return;
+    if (holder != null && me.seesDead(holder)) return;
+    if (holder != null && me.isHolderOf(holder)
+        && !HELD_HERE.contains(store.location(job) + epochName(epoch))) {
+      return;   // ours, from a run in this process that lost it and ended
+    }
+    Instant expires = Instant.now().plus(expiry.minus(stored.age()))
+        .truncatedTo(ChronoUnit.SECONDS);
+    String location = store.location(job) + epochName(epoch);
+    if (holder == null) {
+      throw new LeaseHeldException(job + " is locked by " + location + ", which is not a lease"
+          + " record; it expires at " + expires + " unless rewritten", null);
+    }
+    throw new LeaseHeldException(job + " is already running: lease held by host " + holder.host()
+        + " pid " + holder.pid() + " since " + holder.startedAt() + " (heartbeat every "
+        + holder.heartbeatMillis() / 1000.0 + " s); it expires at " + expires
+        + " unless renewed (" + location + "; docs/leases.md)", holder);
+  }
+
+  /** How long an unrenewed lease of that heartbeat stays valid. */
+  public static Duration expiry(Duration heartbeat) {
+    return heartbeat.multipliedBy(EXPIRY_HEARTBEATS);
+  }
+
+  /** The object name of an epoch: zero-padded, so names sort as epochs do. */
+  public static String epochName(long epoch) {
+    return String.format("%020d.json", epoch);
+  }
+
+  /** What this writer wrote last. */
+  public synchronized LeaseRecord record() {
+    return record;
+  }
+
+  /** Runs {@code action} once if the lease is lost (at once if it already is). */
+  public void onLost(Runnable action) {
+    boolean runNow;
+    synchronized (this) {
+      runNow = lost != null;
+      if (!runNow) onLost.add(action);
+    }
+    if (runNow) action.run();
+  }
+
+  /** Why the lease was lost, or null while it is held. */
+  public synchronized LeaseLostException lostException() {
+    return lost;
+  }
+
+  /** @throws LeaseLostException if the lease was lost */
+  public void ensureHeld() {
+    LeaseLostException e = lostException();
+    if (e != null) throw e;
+  }
+
+  /** One heartbeat: renew the object, then look for a newer epoch. Runs on the timer. */
+  void renew() {
+    LeaseRecord next;
+    String expected;
+    synchronized (this) {
+      if (lost != null || closed) return;
+      next = record.heartbeat(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+      expected = version;
+    }
+    String where = store.location(job) + epochName(next.epoch());
+    try {
+      long newest = store.epochs(job).stream().mapToLong(Long::longValue).max().orElse(0);
+      if (newest > next.epoch()) {
+        lose(job + " lease lost: another writer took it over (epoch " + newest + " at "
+            + store.location(job) + ") while this one held epoch " + next.epoch()
+            + "; stopped this run, the other writer goes on");
+        return;
+      }
+      Optional<String> renewed = store.replace(job, next.epoch(), next.toJson(), expected);
+      if (renewed.isEmpty()) {
+        lose(job + " lease lost: " + where + " was changed or deleted by someone else;"
+            + " stopped this run");
+        return;
+      }
+      synchronized (this) {
+        record = next;
+        version = renewed.get();
+        lastRenewNanos = System.nanoTime();
+      }
+    } catch (IOException | RuntimeException e) {
+      long silentNanos = System.nanoTime() - lastRenewNanos;
+      // Another writer may take over once the object is 3 heartbeats old: stop a heartbeat
+      // before that, while the lease is still certainly ours.
+      if (silentNanos >= expiry(heartbeat).minus(heartbeat).toNanos()) {
+        lose(job + " lease lost: could not renew " + where + " for "
+            + TimeUnit.NANOSECONDS.toSeconds(silentNanos) + " s (" + e.getMessage()
+            + "); stopped this run, since another writer may take over now");
+      }
+    }
+  }
+
+  private void lose(String message) {
+    List<Runnable> actions;
+    synchronized (this) {
+      if (lost != null) return;
+      lost = new LeaseLostException(message);
+      actions = List.copyOf(onLost);
+    }
+    HELD_HERE.remove(store.location(job) + epochName(record().epoch()));
+    timer.shutdown();
+    for (Runnable action : actions) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        lost.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Stops renewing and releases the lease unless it was lost. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+    }
+    // Let a heartbeat in flight finish (no interrupt: an aborted PUT may still have landed,
+    // leaving us a stale ETag), so the release below rewrites the newest version.
+    timer.shutdown();
+    try {
+      timer.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    HELD_HERE.remove(store.location(job) + epochName(record().epoch()));
+    LeaseRecord released;
+    String expected;
+    synchronized (this) {
+      if (lost != null) return;
+      released = record.released(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+      expected = version;
+    }
+    try {
+      if (store.replace(job, released.epoch(), released.toJson(), expected).isEmpty()) {
+        throw new IOException("it was changed or deleted by someone else");
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("warning: could not release the " + job + " lease at "
+          + store.location(job) + " (" + e.getMessage() + "): the next " + job
+          + " on another machine waits until it expires, " + expiry(heartbeat).toSeconds()
+          + " s");
+    }
+  }
+
+  private static void deleteQuietly(LeaseStore store, String job, long epoch) {
+    try {
+      store.delete(job, epoch);
+    } catch (IOException | RuntimeException e) {
+      // Leftover history costs nothing but a list entry; the next holder retries.
+    }
+  }
+}
