@@ -66,7 +66,10 @@ class ExchangeFaultsIT {
       assertThat(poll.exitCode()).as(poll.err()).isZero();
 
       long bronzeRows = layers.bronze().rowsWritten();
-      layers.silver();
+      io.marketlake.silver.SilverJob.SilverResult silverRun = layers.silver();
+      System.out.printf("FAULT-SUMMARY silver: %d batches in %.1f s, of which the ledger %.1f s"
+          + " (%d symbol-days)%n", silverRun.batches(), silverRun.millis() / 1000.0,
+          silverRun.ledgerMillis() / 1000.0, silverRun.ledgerDays());
 
       Map<ExchangeFaults.Kind, Long> injected = stack.exchange().orElseThrow().injectedFaults();
       assertThat(injected).as("every kind of fault was injected")

@@ -236,6 +236,14 @@ class SilverJobTest {
 
     assertThat(ledger(lakehouse)).containsExactly(
         "binance LINKUSDT 2026-02-01 tracked 10 expected 9 present 9 none 1 missing 0 []");
+
+    // Reprocessing all of bronze from scratch leaves one gap row and the same ledger.
+    deleteRecursively(Path.of(java.net.URI.create(config(lakehouse).checkpoint())));
+    new SilverJob(config(lakehouse)).run(spark);
+    assertThat(spark.read().format("delta").load(lakehouse.silverExchangeGaps()).count())
+        .isEqualTo(1);
+    assertThat(ledger(lakehouse)).containsExactly(
+        "binance LINKUSDT 2026-02-01 tracked 10 expected 9 present 9 none 1 missing 0 []");
   }
 
   private List<String> ledger(Lakehouse lakehouse) {
