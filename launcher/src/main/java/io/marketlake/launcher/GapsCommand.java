@@ -148,6 +148,7 @@ public final class GapsCommand implements Callable<Integer> {
     List<MissingRange> missing = missing(ledger, selection);
     PrintWriter out = spec.commandLine().getOut();
     print(ledger, selection, missing, out);
+    if (heal && missing.isEmpty()) out.println("nothing to heal");
     if (heal && !missing.isEmpty()) heal(missing, stack, out);
     out.flush();
     return Cli.OK;

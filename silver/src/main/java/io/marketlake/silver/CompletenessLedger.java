@@ -50,6 +50,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Each silver batch recomputes only the days it touched, plus the days its rows added to a
  * symbol's span (the old last day whose tail is now inside the span, and any day in between).
+ * The spans are read from the ledger once per job and then kept in memory: silver is the
+ * ledger's only writer.
  */
 final class CompletenessLedger {
   static final String ONE_MINUTE = "1m";
@@ -59,7 +61,8 @@ final class CompletenessLedger {
       .add("tracked_from", DataTypes.TimestampType)
       .add("tracked_until", DataTypes.TimestampType);
 
-  private CompletenessLedger() {}
+  /** Tracked span per (source, symbol); null until the first batch reads them. */
+  private Map<List<String>, Span> tracked;
 
   /** A symbol's range of known minutes, {@code [from, until)}. */
   record Span(String source, String symbol, Instant from, Instant until) {}
@@ -178,21 +181,23 @@ final class CompletenessLedger {
    *
    * @return the number of (symbol, day) rows recomputed
    */
-  static long update(SparkSession spark, Lakehouse lakehouse, Dataset<Row> batchCandles,
+  long update(SparkSession spark, Lakehouse lakehouse, Dataset<Row> batchCandles,
       Dataset<Row> batchGaps) {
     List<Row> batch = batchSpans(batchCandles, batchGaps).collectAsList();
     if (batch.isEmpty()) return 0;
+    if (tracked == null) tracked = readSpans(spark, lakehouse);
     String symbols = batch.stream().map(r -> "'" + r.getString(1).replace("'", "''") + "'")
         .distinct().collect(Collectors.joining(", ", "(", ")"));
-    Map<List<String>, Span> tracked = new HashMap<>();
-    spark.read().format("delta").load(lakehouse.silverCompleteness())
-        .filter("symbol IN " + symbols)
-        .groupBy("source", "symbol")
-        .agg(min("tracked_from"), max("tracked_until")).collectAsList()
-        .forEach(r -> tracked.put(List.of(r.getString(0), r.getString(1)), span(r)));
     List<DayWindow> windows = new ArrayList<>();
+    Map<List<String>, Span> widened = new HashMap<>();
     for (Row r : batch) {
-      windows.addAll(windows(span(r), tracked.get(List.of(r.getString(0), r.getString(1)))));
+      List<String> key = List.of(r.getString(0), r.getString(1));
+      Span b = span(r);
+      Span old = tracked.get(key);
+      windows.addAll(windows(b, old));
+      widened.put(key, old == null ? b : new Span(b.source(), b.symbol(),
+          old.from().isBefore(b.from()) ? old.from() : b.from(),
+          old.until().isAfter(b.until()) ? old.until() : b.until()));
     }
     Instant first = windows.stream().map(DayWindow::from).min(Instant::compareTo).orElseThrow();
     Instant last = windows.stream().map(DayWindow::until).max(Instant::compareTo).orElseThrow();
@@ -212,7 +217,18 @@ final class CompletenessLedger {
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();
+    tracked.putAll(widened);
     return windows.size();
+  }
+
+  /** Every symbol's tracked span as the ledger has it. */
+  private static Map<List<String>, Span> readSpans(SparkSession spark, Lakehouse lakehouse) {
+    Map<List<String>, Span> spans = new HashMap<>();
+    spark.read().format("delta").load(lakehouse.silverCompleteness())
+        .groupBy("source", "symbol")
+        .agg(min("tracked_from"), max("tracked_until")).collectAsList()
+        .forEach(r -> spans.put(List.of(r.getString(0), r.getString(1)), span(r)));
+    return spans;
   }
 
   private static Span span(Row r) {

@@ -41,6 +41,7 @@ import org.apache.spark.sql.streaming.Trigger;
 public final class SilverJob {
   private final SilverConfig config;
   private final QualityCheck quality;
+  private final CompletenessLedger ledger = new CompletenessLedger();
   private final String runId = UUID.randomUUID().toString();
   private final AtomicLong bronzeRows = new AtomicLong();
   private final AtomicLong otherKinds = new AtomicLong();
@@ -187,7 +188,7 @@ public final class SilverJob {
     if (valid > 0) {
       ExchangeGaps.merge(spark, config.lakehouse().silverExchangeGaps(), gaps);
     }
-    ledgerDays.addAndGet(CompletenessLedger.update(spark, config.lakehouse(), accepted,
+    ledgerDays.addAndGet(ledger.update(spark, config.lakehouse(), accepted,
         valid > 0 ? gaps : gaps.limit(0)));
     emptyAnswers.addAndGet(valid);
     ledgerNanos.addAndGet(System.nanoTime() - started);
