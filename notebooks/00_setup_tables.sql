@@ -43,6 +43,10 @@ SET VAR ml_ddl = "CREATE TABLE IF NOT EXISTS " || :schema || ".silver_quarantine
 EXECUTE IMMEDIATE ml_ddl;
 SET VAR ml_ddl = "CREATE TABLE IF NOT EXISTS " || :schema || ".silver_quality_metrics USING DELTA LOCATION '" || :lakehouse || "/silver/quality_metrics'";
 EXECUTE IMMEDIATE ml_ddl;
+SET VAR ml_ddl = "CREATE TABLE IF NOT EXISTS " || :schema || ".silver_exchange_gaps USING DELTA LOCATION '" || :lakehouse || "/silver/exchange_gaps'";
+EXECUTE IMMEDIATE ml_ddl;
+SET VAR ml_ddl = "CREATE TABLE IF NOT EXISTS " || :schema || ".silver_completeness USING DELTA LOCATION '" || :lakehouse || "/silver/completeness'";
+EXECUTE IMMEDIATE ml_ddl;
 
 -- COMMAND ----------
 

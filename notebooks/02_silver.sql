@@ -33,6 +33,27 @@ LIMIT 50;
 
 -- COMMAND ----------
 
+-- Completeness per symbol from the ledger: present of expected minutes (docs/completeness.md).
+SELECT source, symbol, sum(expected_minutes) AS expected_minutes,
+       sum(present_minutes) AS present_minutes, sum(exchange_none_minutes) AS exchange_none_minutes,
+       sum(missing_minutes) AS missing_minutes,
+       floor(10000 * sum(present_minutes) / greatest(sum(expected_minutes), 1)) / 100 AS pct_complete
+FROM IDENTIFIER(:schema || '.silver_completeness')
+GROUP BY source, symbol
+ORDER BY source, symbol;
+
+-- COMMAND ----------
+
+-- Missing ranges of the ledger (UTC, end exclusive; split at midnight): what `marketlake gaps` lists.
+SELECT source, symbol, day, r.start, r.end_exclusive,
+       CAST((unix_millis(r.end_exclusive) - unix_millis(r.start)) / 60000 AS INT) AS minutes
+FROM IDENTIFIER(:schema || '.silver_completeness')
+LATERAL VIEW explode(missing_ranges) AS r
+ORDER BY source, symbol, r.start
+LIMIT 100;
+
+-- COMMAND ----------
+
 -- Why were rows refused? One row per failed rule.
 SELECT rule, symbol, open_time, value, kafka_partition, kafka_offset, quarantined_at
 FROM IDENTIFIER(:schema || '.silver_quarantine')

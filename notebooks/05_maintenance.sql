@@ -26,7 +26,9 @@ EXECUTE IMMEDIATE ml_sql;
 -- COMMAND ----------
 
 -- Bronze retention: rows that arrived more than bronze_retention_days ago. Silver has long read
--- them; the files go at the next VACUUM, their S3 versions after the bucket's retention.
+-- them; the files go at the next VACUUM, their S3 versions after the bucket's retention. Silver
+-- streams bronze with skipChangeCommits, so it skips this DELETE's commit instead of failing on it
+-- (the same as `marketlake maintenance --bronze-retention-days N`).
 DELETE FROM IDENTIFIER(:schema || '.bronze_market_data_raw')
 WHERE ingest_date < date_sub(current_date(), CAST(:bronze_retention_days AS INT));
 

@@ -10,6 +10,8 @@ locals {
     "silver/candles_1m",
     "silver/quarantine",
     "silver/quality_metrics",
+    "silver/exchange_gaps",
+    "silver/completeness",
     "gold/candles_5m",
     "gold/candles_1h",
     "gold/candles_1d",

@@ -20,6 +20,8 @@ public record Lakehouse(String root) {
   public String silverCandles1m() { return root + "/silver/candles_1m"; }
   public String silverQuarantine() { return root + "/silver/quarantine"; }
   public String silverQualityMetrics() { return root + "/silver/quality_metrics"; }
+  public String silverExchangeGaps() { return root + "/silver/exchange_gaps"; }
+  public String silverCompleteness() { return root + "/silver/completeness"; }
   public String goldCandles(String window) { return root + "/gold/candles_" + window; }
   public String goldCandles5mLive() { return root + "/gold/candles_5m_live"; }
   public String goldCandles5mLiveBatches() { return root + "/gold/candles_5m_live_batches"; }
@@ -40,6 +42,9 @@ public record Lakehouse(String root) {
             java.util.List.of("symbol", "open_time")),
         new Table("silver.quarantine", silverQuarantine(), java.util.List.of()),
         new Table("silver.quality_metrics", silverQualityMetrics(), java.util.List.of()),
+        new Table("silver.exchange_gaps", silverExchangeGaps(),
+            java.util.List.of("symbol", "gap_start")),
+        new Table("silver.completeness", silverCompleteness(), java.util.List.of("symbol", "day")),
         new Table("gold.candles_5m", goldCandles("5m"),
             java.util.List.of("symbol", "window_start")),
         new Table("gold.candles_1h", goldCandles("1h"),

@@ -8,6 +8,7 @@ import io.marketlake.common.Cli;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.LakehouseOptions;
 import io.marketlake.common.UsageException;
+import io.marketlake.common.spark.CompletenessReport;
 import io.marketlake.common.spark.LakehouseSpark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code report}: a self-contained HTML report of prices, predictions and model metrics. */
+/**
+ * {@code report}: a self-contained HTML report of prices, completeness (from silver's ledger),
+ * predictions and model metrics.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Write a self-contained HTML report (opens from a file, no server): price"
         + " charts per symbol, the latest predictions, and the model's metrics per version.")
@@ -59,6 +63,10 @@ public final class ReportCommand implements Callable<Integer> {
       throw new UsageException("No gold table at " + candles + ": run gold first");
     }
     Map<String, List<ReportHtml.Prediction>> predictions = predictions(spark, lakehouse);
+    Map<String, String> completeness = new HashMap<>();
+    // One symbol from several sources: each source's figure, in source order.
+    CompletenessReport.read(spark, lakehouse).forEach(c -> completeness.merge(c.symbol(),
+        c.detail(), (a, b) -> a + "; " + b));
     Map<String, Row> daily = new HashMap<>();
     if (DeltaTable.isDeltaTable(spark, lakehouse.goldDailyChange())) {
       spark.read().format("delta").load(lakehouse.goldDailyChange()).collectAsList()
@@ -81,7 +89,7 @@ public final class ReportCommand implements Callable<Integer> {
               : d.<java.math.BigDecimal>getAs("last_price").doubleValue(),
           d == null || d.isNullAt(d.fieldIndex("change_24h_pct")) ? 0
               : d.<java.math.BigDecimal>getAs("change_24h_pct").doubleValue(),
-          predictions.getOrDefault(symbol, List.of())));
+          predictions.getOrDefault(symbol, List.of()), completeness.get(symbol)));
     });
     String html = ReportHtml.render("marketlake report", window, series, modelRuns(spark,
         lakehouse), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));

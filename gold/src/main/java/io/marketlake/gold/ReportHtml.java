@@ -10,9 +10,12 @@ import java.util.Locale;
  * so it opens from a file in any browser, even with scripts off. Pure: data in, text out.
  */
 final class ReportHtml {
-  /** One symbol's chart: closes over time, its 24h figures and the newest model's predictions. */
+  /**
+   * One symbol's chart: closes over time, its 24h figures, the newest model's predictions, and
+   * its completeness from the ledger ({@code null} without a ledger).
+   */
   record SymbolSeries(String symbol, List<Instant> times, List<Double> closes, double lastPrice,
-      double change24hPct, List<Prediction> predictions) {
+      double change24hPct, List<Prediction> predictions, String completeness) {
     Prediction latest() {
       return predictions.isEmpty() ? null : predictions.get(predictions.size() - 1);
     }
@@ -69,6 +72,10 @@ final class ReportHtml {
             number(s.lastPrice())))
         .append(String.format(Locale.ROOT, "<span class=\"tile %s\">24h %+.2f%%</span>",
             s.change24hPct() >= 0 ? "up" : "down", s.change24hPct()));
+    if (s.completeness() != null) {
+      h.append("<span class=\"tile completeness\">complete ").append(escape(s.completeness()))
+          .append("</span>");
+    }
     Prediction p = s.latest();
     if (p != null) {
       h.append(String.format(Locale.ROOT,

@@ -54,6 +54,10 @@ class ReportCommandTest {
     assertThat(link.split("class=\"prediction down\"", -1)).hasSize(1 + 1);
     assertThat(link).doesNotContain("09:30:00Z");
     assertThat(near).doesNotContain("class=\"prediction");
+    // Completeness from silver's ledger: LINKUSDT has one, NEARUSDT none yet.
+    assertThat(link).contains(
+        "<span class=\"tile completeness\">complete 99.93% (1 missing range, 1 min)</span>");
+    assertThat(near).doesNotContain("tile completeness");
   }
 
   @Test
@@ -108,6 +112,13 @@ class ReportCommandTest {
         .selectExpr("symbol", "as_of", "15 AS horizon_minutes", "probability_up", "direction",
             "model_version", "current_timestamp() AS predicted_at")
         .write().format("delta").save(lakehouse.goldPredictions());
+    // The ledger's columns as silver writes them: 1,439 of 1,440 minutes, 10:00 missing.
+    spark.sql("SELECT 'binance' AS source, 'LINKUSDT' AS symbol, DATE'2026-02-01' AS day,"
+            + " 1440L AS expected_minutes, 1439L AS present_minutes,"
+            + " 0L AS exchange_none_minutes, 1L AS missing_minutes,"
+            + " array(named_struct('start', timestamp'2026-02-01 10:00:00',"
+            + " 'end_exclusive', timestamp'2026-02-01 10:01:00')) AS missing_ranges")
+        .write().format("delta").save(lakehouse.silverCompleteness());
     Path out = dir.resolve("report.html");
     ReportCommand.write(spark, lakehouse, "1h", 7, out);
     return out;

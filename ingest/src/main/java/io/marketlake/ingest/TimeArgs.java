@@ -10,12 +10,12 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /** Parsing of the CLI's time options: ISO dates and instants (UTC), short durations. */
-final class TimeArgs {
+public final class TimeArgs {
 
   private TimeArgs() {}
 
   /** {@code 2026-02-01} (UTC midnight), {@code 2026-02-01T00:00:00Z} or with an offset. */
-  static Instant instant(String option, String value) {
+  public static Instant instant(String option, String value) {
     String v = value.trim();
     try {
       if (v.length() == 10) return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();

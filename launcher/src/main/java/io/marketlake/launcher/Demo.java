@@ -4,6 +4,7 @@ import io.marketlake.bronze.BronzeConfig;
 import io.marketlake.bronze.BronzeJob;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.StackEndpoints;
+import io.marketlake.common.spark.CompletenessReport;
 import io.marketlake.common.spark.LakehouseSpark;
 import io.marketlake.gold.GoldConfig;
 import io.marketlake.gold.GoldJob;
@@ -47,7 +48,7 @@ public final class Demo {
   /** What the demo did: per-stage times, table sizes, the model and its latest predictions. */
   public record DemoResult(Map<String, Duration> stageTimes, Map<String, Long> tableRows,
       BackfillResult backfill, TrainJob.TrainResult model, List<LatestPrediction> predictions,
-      StackEndpoints endpoints) {}
+      List<CompletenessReport.SymbolCompleteness> completeness, StackEndpoints endpoints) {}
 
   /** Starts a stack in the work directory, runs the pipeline on it, and stops it (unless kept). */
   public DemoResult run() throws Exception {
@@ -100,7 +101,7 @@ public final class Demo {
         () -> TableSizes.count(spark, lakehouse));
     List<LatestPrediction> predictions = PredictionsCommand.latest(spark, lakehouse);
     return new DemoResult(java.util.Collections.unmodifiableMap(stageTimes), tableRows,
-        backfill, model, predictions, endpoints);
+        backfill, model, predictions, CompletenessReport.read(spark, lakehouse), endpoints);
   }
 
   /** A unit of work whose wall time is reported. */

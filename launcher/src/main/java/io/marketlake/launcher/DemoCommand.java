@@ -83,6 +83,9 @@ public final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("== Tables (rows) ==");
     r.tableRows().forEach((table, rows) -> out.printf("  %-26s %10d%n", table, rows));
+    out.println();
+    out.println("== Completeness (present of expected minutes; details: marketlake gaps) ==");
+    r.completeness().forEach(c -> out.printf("  %s%n", c.summary()));
     TrainJob.TrainResult model = r.model();
     out.println();
     out.printf(Locale.ROOT, "== Model v%d (%s, horizon %dm, walk-forward test on %d rows) ==%n",

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     description = "A Delta Lake medallion pipeline for minute-level market data.",
     subcommands = {DemoCommand.class, StackCommand.class, IngestCommand.class,
         BronzeCommand.class, SilverCommand.class, GoldCommand.class, TrainCommand.class,
-        PredictionsCommand.class, ReportCommand.class, MaintenanceCommand.class})
+        PredictionsCommand.class, ReportCommand.class, GapsCommand.class,
+        MaintenanceCommand.class})
 public final class Marketlake implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -32,7 +33,7 @@ public final class Marketlake implements Callable<Integer> {
   public Integer call() {
     throw new ParameterException(spec.commandLine(),
         "Missing command: choose one of demo, stack, ingest, bronze, silver, gold, train,"
-            + " predictions, report, maintenance");
+            + " predictions, report, gaps, maintenance");
   }
 
   public static void main(String[] args) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketlake.common.spark.CompletenessReport;
 import io.marketlake.stack.EmbeddedStack;
 import io.marketlake.stack.ExchangeClock;
 import io.marketlake.stack.ExchangeFaults;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The fault suite's exchange test: an exchange that answers 429, bans with 418, fails with 5xx,
  * holds answers past the client's timeout, cuts JSON off and repeats candles, through a backfill
  * and live polling; silver must still hold every minute exactly once, each candle equal to what a
- * fault-free exchange with the same seed serves.
+ * fault-free exchange with the same seed serves, and the completeness ledger shows 100% for
+ * every symbol.
  */
 class ExchangeFaultsIT {
   static final long SEED = 11;
@@ -64,7 +66,10 @@ class ExchangeFaultsIT {
       assertThat(poll.exitCode()).as(poll.err()).isZero();
 
       long bronzeRows = layers.bronze().rowsWritten();
-      layers.silver();
+      io.marketlake.silver.SilverJob.SilverResult silverRun = layers.silver();
+      System.out.printf("FAULT-SUMMARY silver: %d batches in %.1f s, of which the ledger %.1f s"
+          + " (%d symbol-days)%n", silverRun.batches(), silverRun.millis() / 1000.0,
+          silverRun.ledgerMillis() / 1000.0, silverRun.ledgerDays());
 
       Map<ExchangeFaults.Kind, Long> injected = stack.exchange().orElseThrow().injectedFaults();
       assertThat(injected).as("every kind of fault was injected")
@@ -82,6 +87,14 @@ class ExchangeFaultsIT {
       }
       assertThat(mismatches).isZero();
       assertThat(layers.count(layers.lakehouse.silverQuarantine())).isZero();
+      // The ledger agrees: every minute of every symbol's span is present.
+      List<CompletenessReport.SymbolCompleteness> ledger =
+          CompletenessReport.read(layers.spark, layers.lakehouse);
+      System.out.println("FAULT-SUMMARY ledger: " + ledger.stream()
+          .map(CompletenessReport.SymbolCompleteness::summary).toList());
+      assertThat(ledger).extracting(CompletenessReport.SymbolCompleteness::summary)
+          .containsExactlyElementsOf(SYMBOLS.stream()
+              .map(symbol -> symbol + " 100.00% (no missing minutes)").toList());
       long candles = expected.values().stream().mapToLong(TreeMap::size).sum();
       System.out.printf("FAULT-SUMMARY exchange: injected %s; bronze %d rows for %d candles;"
           + " silver %d candles, %d missing, %d wrong, 0 quarantined%n",

@@ -88,7 +88,8 @@ class NotebookSqlIT {
     List<Row> tables = result("00_setup_tables.sql", "SHOW TABLES");
     assertThat(tables).extracting(r -> r.getString(1)).containsExactlyInAnyOrder(
         "bronze_market_data_raw", "silver_candles_1m", "silver_quarantine",
-        "silver_quality_metrics", "gold_candles_5m", "gold_candles_1h", "gold_candles_1d",
+        "silver_quality_metrics", "silver_exchange_gaps", "silver_completeness",
+        "gold_candles_5m", "gold_candles_1h", "gold_candles_1d",
         "gold_daily_change", "gold_features", "gold_model_runs", "gold_trend_predictions");
   }
 
@@ -104,6 +105,11 @@ class NotebookSqlIT {
     assertThat(result("02_silver.sql", "Candles per symbol")).extracting(r -> r.getLong(2))
         .containsOnly((long) MINUTES).hasSize(SYMBOLS.size());
     assertThat(result("02_silver.sql", "Gaps")).isEmpty();
+    // 600 minutes from 00:00, every one present; the quarantined candle is no minute of silver.
+    assertThat(result("02_silver.sql", "Completeness per symbol")).extracting(
+        r -> r.getString(1) + " " + r.getLong(2) + " " + r.getLong(5) + " " + r.get(6))
+        .containsExactly("BTCUSDT 600 0 100.0", "ETHUSDT 600 0 100.0");
+    assertThat(result("02_silver.sql", "Missing ranges")).isEmpty();
     assertThat(result("02_silver.sql", "Why were rows refused")).extracting(r -> r.getString(0))
         .containsExactly("positive_prices");
     assertThat(result("02_silver.sql", "The table's history")).isNotEmpty();

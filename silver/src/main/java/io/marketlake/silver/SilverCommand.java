@@ -49,10 +49,12 @@ public final class SilverCommand implements Callable<Integer> {
         config.s3());
     SilverJob.SilverResult r = new SilverJob(config).run(spark);
     System.out.printf("silver: %d bronze rows read; candles %d inserted, %d updated;"
-            + " %d quarantined, %d dropped, %d warnings, %d other kinds skipped; %d batches"
-            + " (%.1f s)%n",
+            + " %d quarantined, %d dropped, %d warnings, %d other kinds skipped;"
+            + " %d exchange answers of no candles; completeness of %d symbol-days updated"
+            + " (%.1f s); %d batches (%.1f s)%n",
         r.bronzeRowsRead(), r.candlesInserted(), r.candlesUpdated(), r.quarantined(), r.dropped(), r.warnings(),
-        r.otherKinds(), r.batches(), r.millis() / 1000.0);
+        r.otherKinds(), r.emptyAnswers(), r.ledgerDays(), r.ledgerMillis() / 1000.0, r.batches(),
+        r.millis() / 1000.0);
     return Cli.OK;
   }
 

@@ -1,10 +1,14 @@
 package io.marketlake.silver;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.marketlake.common.UsageException;
 import io.marketlake.common.spark.LakehouseSpark;
@@ -27,7 +31,8 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * Bronze → silver candles, incrementally: a Delta streaming read of bronze (its checkpoint records
  * which bronze versions are done), and per micro-batch: parse, quality rules, quarantine,
- * deduplicate, MERGE.
+ * deduplicate, MERGE; then the exchange's empty answers into {@code exchange_gaps} and the
+ * completeness ledger for the days the batch touched ({@link CompletenessLedger}).
  *
  * <p>Quarantine and metrics appends are idempotent per micro-batch ({@code txnAppId}, {@code
  * txnVersion}), and the MERGE only ever replaces a row with a newer version, so a batch retried
@@ -36,9 +41,13 @@ import org.apache.spark.sql.streaming.Trigger;
 public final class SilverJob {
   private final SilverConfig config;
   private final QualityCheck quality;
+  private final CompletenessLedger ledger = new CompletenessLedger();
   private final String runId = UUID.randomUUID().toString();
   private final AtomicLong bronzeRows = new AtomicLong();
   private final AtomicLong otherKinds = new AtomicLong();
+  private final AtomicLong emptyAnswers = new AtomicLong();
+  private final AtomicLong ledgerDays = new AtomicLong();
+  private final AtomicLong ledgerNanos = new AtomicLong();
   private final AtomicLong quarantined = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong warned = new AtomicLong();
@@ -78,7 +87,8 @@ public final class SilverJob {
   /** What the query did so far. */
   public SilverResult result(long millis) {
     return new SilverResult(bronzeRows.get(), inserted.get(), updated.get(), quarantined.get(),
-        dropped.get(), warned.get(), otherKinds.get(), batches.get(), millis);
+        dropped.get(), warned.get(), otherKinds.get(), emptyAnswers.get(), ledgerDays.get(),
+        TimeUnit.NANOSECONDS.toMillis(ledgerNanos.get()), batches.get(), millis);
   }
 
   /** Creates the tables if missing and starts the query without waiting for it. */
@@ -90,9 +100,14 @@ public final class SilverJob {
     }
     SilverTables.createIfMissing(spark, config.lakehouse().silverCandles1m(),
         config.lakehouse().silverQuarantine(), config.lakehouse().silverQualityMetrics());
+    SilverTables.createLedgerIfMissing(spark, config.lakehouse().silverExchangeGaps(),
+        config.lakehouse().silverCompleteness());
     quality.validate(CandleParser.parse(spark.read().format("delta").load(bronze).limit(0)));
 
-    DataStreamReader reader = spark.readStream().format("delta");
+    // Bronze is append-only except for the retention DELETE of old days (maintenance): skip
+    // those commits instead of failing on them. They add no rows, so nothing is skipped unread.
+    DataStreamReader reader = spark.readStream().format("delta")
+        .option("skipChangeCommits", "true");
     if (config.maxFilesPerTrigger() != null) {
       reader = reader.option("maxFilesPerTrigger", config.maxFilesPerTrigger());
     }
@@ -129,14 +144,7 @@ public final class SilverJob {
       failOnFailRules(candidates, counts.rules());
 
       if (counts.quarantined() > 0) {
-        candidates.filter(col("quarantined"))
-            .select(col("failed_rules"), col("symbol"), col("open_time"), col("value"),
-                col("key"), col("kafka_topic"), col("kafka_partition"), col("kafka_offset"),
-                col("ingest_time"), lit(runId).as("run_id"), lit(batchId).as("batch_id"),
-                current_timestamp().as("quarantined_at"))
-            .write().format("delta").mode("append")
-            .option("txnAppId", appId + "-quarantine").option("txnVersion", batchId)
-            .save(config.lakehouse().silverQuarantine());
+        appendQuarantine(candidates.filter(col("quarantined")), batchId, appId + "-quarantine");
       }
       Dataset<Row> accepted =
           candidates.filter(not(col("quarantined")).and(not(col("dropped"))));
@@ -144,9 +152,10 @@ public final class SilverJob {
           config.lakehouse().silverCandles1m(),
           CandleMerger.toSilverRows(CandleMerger.latestPerCandle(accepted)),
           counts.acceptedDays());
+      long answers = recordEmptyAnswersAndLedger(spark, evaluated, accepted, batchId, appId);
 
       bronzeRows.addAndGet(counts.rows());
-      otherKinds.addAndGet(counts.otherKinds());
+      otherKinds.addAndGet(counts.otherKinds() - answers);
       quarantined.addAndGet(counts.quarantined());
       dropped.addAndGet(counts.dropped());
       warned.addAndGet(counts.rules().stream()
@@ -158,6 +167,48 @@ public final class SilverJob {
     } finally {
       evaluated.unpersist();
     }
+  }
+
+  /**
+   * The exchange's {@code no_candles} answers of the batch into {@code exchange_gaps} (malformed
+   * ones to quarantine), then the ledger for the days the batch touched.
+   *
+   * @return the number of {@code no_candles} rows in the batch
+   */
+  private long recordEmptyAnswersAndLedger(SparkSession spark, Dataset<Row> evaluated,
+      Dataset<Row> accepted, long batchId, String appId) {
+    long started = System.nanoTime();
+    Row answers = evaluated.filter(ExchangeGaps.isAnswer())
+        .agg(count(lit(1)), sum(when(ExchangeGaps.isValidAnswer(), 1L).otherwise(0L))).first();
+    long all = answers.getLong(0);
+    long valid = all == 0 ? 0 : answers.getLong(1);
+    if (all > valid) {
+      appendQuarantine(evaluated.filter(ExchangeGaps.isAnswer()
+              .and(not(ExchangeGaps.isValidAnswer())))
+          .withColumn("failed_rules", array(lit(ExchangeGaps.RULE))),
+          batchId, appId + "-quarantine-answers");
+      quarantined.addAndGet(all - valid);
+    }
+    Dataset<Row> gaps = ExchangeGaps.toGapRows(evaluated);
+    if (valid > 0) {
+      ExchangeGaps.merge(spark, config.lakehouse().silverExchangeGaps(), gaps);
+    }
+    ledgerDays.addAndGet(ledger.update(spark, config.lakehouse(), accepted,
+        valid > 0 ? gaps : gaps.limit(0)));
+    emptyAnswers.addAndGet(valid);
+    ledgerNanos.addAndGet(System.nanoTime() - started);
+    return all;
+  }
+
+  /** Appends refused rows (with their {@code failed_rules}), once per batch and {@code txnAppId}. */
+  private void appendQuarantine(Dataset<Row> refused, long batchId, String txnAppId) {
+    refused.select(col("failed_rules"), col("symbol"), col("open_time"), col("value"),
+            col("key"), col("kafka_topic"), col("kafka_partition"), col("kafka_offset"),
+            col("ingest_time"), lit(runId).as("run_id"), lit(batchId).as("batch_id"),
+            current_timestamp().as("quarantined_at"))
+        .write().format("delta").mode("append")
+        .option("txnAppId", txnAppId).option("txnVersion", batchId)
+        .save(config.lakehouse().silverQuarantine());
   }
 
   private void appendMetrics(SparkSession spark, List<QualityCheck.RuleCount> counts,
@@ -195,8 +246,13 @@ public final class SilverJob {
     }
   }
 
-  /** What one run did. */
+  /**
+   * What one run did. {@code emptyAnswers}: the exchange's {@code no_candles} answers recorded in
+   * {@code exchange_gaps}; {@code ledgerDays}: (symbol, day) rows of the ledger recomputed;
+   * {@code ledgerMillis}: the part of {@code millis} spent on the empty answers and the ledger.
+   */
   public record SilverResult(long bronzeRowsRead, long candlesInserted, long candlesUpdated,
       long quarantined,
-      long dropped, long warnings, long otherKinds, long batches, long millis) {}
+      long dropped, long warnings, long otherKinds, long emptyAnswers, long ledgerDays,
+      long ledgerMillis, long batches, long millis) {}
 }

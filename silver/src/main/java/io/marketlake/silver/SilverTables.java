@@ -61,7 +61,53 @@ final class SilverTables {
       .add("rows_failed", DataTypes.LongType)
       .add("measured_at", DataTypes.TimestampType);
 
+  /** The exchange's answers that a closed range has no candles ({@code kind = no_candles}). */
+  static final StructType EXCHANGE_GAPS = new StructType()
+      .add("source", DataTypes.StringType)
+      .add("symbol", DataTypes.StringType)
+      .add("interval", DataTypes.StringType)
+      .add("gap_start", DataTypes.TimestampType)
+      .add("gap_end_exclusive", DataTypes.TimestampType)
+      .add("fetched_at", DataTypes.TimestampType)
+      .add("ingest_time", DataTypes.TimestampType)
+      .add("silver_updated_at", DataTypes.TimestampType);
+
+  static final StructType MISSING_RANGE = new StructType()
+      .add("start", DataTypes.TimestampType)
+      .add("end_exclusive", DataTypes.TimestampType);
+
+  /** One row per source, symbol and UTC day of the symbol's tracked span. */
+  static final StructType COMPLETENESS = new StructType()
+      .add("source", DataTypes.StringType)
+      .add("symbol", DataTypes.StringType)
+      .add("day", DataTypes.DateType)
+      .add("tracked_from", DataTypes.TimestampType)
+      .add("tracked_until", DataTypes.TimestampType)
+      .add("tracked_minutes", DataTypes.LongType)
+      .add("expected_minutes", DataTypes.LongType)
+      .add("present_minutes", DataTypes.LongType)
+      .add("exchange_none_minutes", DataTypes.LongType)
+      .add("missing_minutes", DataTypes.LongType)
+      .add("missing_ranges", DataTypes.createArrayType(MISSING_RANGE))
+      .add("updated_at", DataTypes.TimestampType);
+
   private SilverTables() {}
+
+  static void createLedgerIfMissing(SparkSession spark, String exchangeGaps,
+      String completeness) {
+    DeltaTable.createIfNotExists(spark)
+        .location(exchangeGaps)
+        .addColumns(EXCHANGE_GAPS)
+        .comment("Ranges the exchange answered as having no candles, one row per (source,"
+            + " symbol, interval, gap_start) with the widest end answered.")
+        .execute();
+    DeltaTable.createIfNotExists(spark)
+        .location(completeness)
+        .addColumns(COMPLETENESS)
+        .comment("The completeness ledger: per source, symbol and UTC day, the minutes expected,"
+            + " present, answered empty by the exchange, and missing (with their ranges).")
+        .execute();
+  }
 
   static void createIfMissing(SparkSession spark, String candles, String quarantine,
       String metrics) {

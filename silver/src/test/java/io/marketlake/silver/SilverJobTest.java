@@ -164,8 +164,9 @@ class SilverJobTest {
           BronzeFixture.T0 + 3 * 60_000 - 1).put("exchange_note", "late print");
       appendBronze(lakehouse, new BronzeFixture().offsetsFrom(1)
           .addRaw("LINKUSDT", later.toString(), at("2026-02-02T00:01:00Z")));
+      // The whole second batch, not just its candle MERGE: the ledger comes after it.
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-          .until(() -> silverIfExists(lakehouse).size() == 2);
+          .until(() -> silverIfExists(lakehouse).size() == 2 && job.result(0).batches() >= 2);
     } finally {
       query.stop();
     }
@@ -195,6 +196,93 @@ class SilverJobTest {
             + " e.g. {\"schema_version\":1,\"kind\":\"candle\"")
         .hasMessageEndingWith(" at md/0@0");
     assertThat(spark.read().format("delta").load(lakehouse.silverCandles1m()).count()).isZero();
+  }
+
+  @Test
+  void emptyAnswersAndCandlesMakeTheLedgerAndALaterCandleWinsOverAnEmptyAnswer()
+      throws Exception {
+    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
+    BronzeFixture first = new BronzeFixture();
+    for (int minute : new int[] {0, 1, 2, 6, 7, 8, 9}) {
+      first.add(candle("LINKUSDT", minute, "10.5"), at("2026-02-02T00:00:00Z"));
+    }
+    first.add(io.marketlake.common.MarketMessage.noCandles("binance", "LINKUSDT", "1m",
+            BronzeFixture.T0 + 3 * 60_000, BronzeFixture.T0 + 5 * 60_000, BronzeFixture.T0),
+        at("2026-02-02T00:00:00Z"));
+    // No symbol: refused, not silently dropped.
+    first.addRaw("LINKUSDT", "{\"schema_version\":1,\"kind\":\"no_candles\",\"source\":"
+        + "\"binance\",\"interval\":\"1m\",\"open_time\":1769904000000,\"close_time\":"
+        + "1769904059999,\"fetched_at\":1769904000000}", at("2026-02-02T00:00:00Z"));
+    appendBronze(lakehouse, first);
+
+    SilverJob.SilverResult result = new SilverJob(config(lakehouse)).run(spark);
+
+    assertThat(result.emptyAnswers()).isEqualTo(1);
+    assertThat(result.quarantined()).isEqualTo(1);
+    assertThat(result.otherKinds()).isZero();
+    assertThat(spark.read().format("delta").load(lakehouse.silverQuarantine())
+        .selectExpr("failed_rules[0]").first().getString(0)).isEqualTo("no_candles_fields");
+    Row gap = spark.read().format("delta").load(lakehouse.silverExchangeGaps()).first();
+    assertThat(gap.getTimestamp(gap.fieldIndex("gap_end_exclusive")).getTime())
+        .isEqualTo(BronzeFixture.T0 + 5 * 60_000);
+    // Ten tracked minutes 00:00..00:09: 7 candles, 3 and 4 answered empty, 5 missing.
+    assertThat(ledger(lakehouse)).containsExactly(
+        "binance LINKUSDT 2026-02-01 tracked 10 expected 8 present 7 none 2 missing 1 [5-6]");
+
+    appendBronze(lakehouse, new BronzeFixture().offsetsFrom(10)
+        .add(candle("LINKUSDT", 3, "10.5"), at("2026-02-02T00:05:00Z"))
+        .add(candle("LINKUSDT", 5, "10.5"), at("2026-02-02T00:05:00Z")));
+    new SilverJob(config(lakehouse)).run(spark);
+
+    assertThat(ledger(lakehouse)).containsExactly(
+        "binance LINKUSDT 2026-02-01 tracked 10 expected 9 present 9 none 1 missing 0 []");
+
+    // Reprocessing all of bronze from scratch leaves one gap row and the same ledger.
+    deleteRecursively(Path.of(java.net.URI.create(config(lakehouse).checkpoint())));
+    new SilverJob(config(lakehouse)).run(spark);
+    assertThat(spark.read().format("delta").load(lakehouse.silverExchangeGaps()).count())
+        .isEqualTo(1);
+    assertThat(ledger(lakehouse)).containsExactly(
+        "binance LINKUSDT 2026-02-01 tracked 10 expected 9 present 9 none 1 missing 0 []");
+  }
+
+  private List<String> ledger(Lakehouse lakehouse) {
+    return spark.read().format("delta").load(lakehouse.silverCompleteness())
+        .orderBy("source", "symbol", "day").collectAsList().stream()
+        .map(r -> r.getAs("source") + " " + r.getAs("symbol") + " " + r.getAs("day")
+            + " tracked " + r.getAs("tracked_minutes") + " expected " + r.getAs("expected_minutes")
+            + " present " + r.getAs("present_minutes") + " none "
+            + r.getAs("exchange_none_minutes") + " missing " + r.getAs("missing_minutes") + " "
+            + r.<Row>getList(r.fieldIndex("missing_ranges")).stream()
+                .map(m -> (m.getTimestamp(0).getTime() - BronzeFixture.T0) / 60_000 + "-"
+                    + (m.getTimestamp(1).getTime() - BronzeFixture.T0) / 60_000)
+                .collect(java.util.stream.Collectors.joining(",", "[", "]")))
+        .toList();
+  }
+
+  @Test
+  void silverKeepsRunningAfterTheBronzeRetentionDelete() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
+    appendBronze(lakehouse, new BronzeFixture()
+        .add(candle("LINKUSDT", 1, "10.5"), at("2026-02-02T00:00:00Z")));
+    new SilverJob(config(lakehouse)).run(spark);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+    // The maintenance command's retention step: every bronze row of 2026-02-02 is deleted.
+    io.marketlake.common.spark.MaintenanceCommand.run(spark,
+        new io.marketlake.common.spark.MaintenanceCommand.Plan(List.of(), false, false, 168,
+            java.time.LocalDate.parse("2026-02-03"), lakehouse.bronzeCandlesRaw()),
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(
+        "bronze.market_data_raw     DELETE ingest_date < 2026-02-03: 1 rows removed\n");
+    appendBronze(lakehouse, new BronzeFixture().offsetsFrom(1)
+        .add(candle("LINKUSDT", 2, "10.6"), at("2026-02-04T00:00:00Z")));
+
+    SilverJob.SilverResult after = new SilverJob(config(lakehouse)).run(spark);
+
+    assertThat(after.bronzeRowsRead()).isEqualTo(1);
+    assertThat(after.candlesInserted()).isEqualTo(1);
+    assertThat(silver(lakehouse)).containsExactly("LINKUSDT@1=10.5", "LINKUSDT@2=10.6");
   }
 
   private SilverConfig config(Lakehouse lakehouse) {

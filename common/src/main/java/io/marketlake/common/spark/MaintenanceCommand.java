@@ -14,12 +14,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code maintenance}: OPTIMIZE (compaction, Z-ordered by each table's query keys) and VACUUM
- * (with a retention guard) for any table of the lakehouse. Runs from every layer's spark-submit
- * jar; Delta's SQL comes from the session's Delta extension.
+ * {@code maintenance}: bronze retention (DELETE of old ingest days), OPTIMIZE (compaction,
+ * Z-ordered by each table's query keys) and VACUUM (with a retention guard) for any table of the
+ * lakehouse. Runs from every layer's spark-submit jar; Delta's SQL comes from the session's Delta
+ * extension. Silver streams bronze with {@code skipChangeCommits}, so the retention DELETE does
+ * not stop it.
  */
 @Command(name = "maintenance", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "OPTIMIZE and/or VACUUM lakehouse tables.")
+    description = "Delete old bronze days, OPTIMIZE and/or VACUUM lakehouse tables.")
 public final class MaintenanceCommand implements Callable<Integer> {
   /** Delta's own default retention: a week of history for time travel and slow readers. */
   static final int SAFE_RETENTION_HOURS = 168;
@@ -48,16 +50,36 @@ public final class MaintenanceCommand implements Callable<Integer> {
           + " time travel cannot reach further back.")
   boolean allowShortRetention;
 
+  @Option(names = "--bronze-retention-days", paramLabel = "N",
+      description = "Delete bronze rows that arrived (ingest_date) more than N days ago, before"
+          + " OPTIMIZE and VACUUM. Silver has long read them; the files go at the next VACUUM.")
+  Integer bronzeRetentionDays;
+
   @Option(names = "--debug", description = "Print stack traces.")
   boolean debug;
 
-  /** What to do to which tables. */
+  /**
+   * What to do to which tables.
+   *
+   * @param bronzeKeepFrom bronze rows with an {@code ingest_date} before this day are deleted
+   *     first; null deletes nothing
+   */
   public record Plan(List<Lakehouse.Table> tables, boolean optimize, boolean vacuum,
-      int retainHours) {}
+      int retainHours, java.time.LocalDate bronzeKeepFrom, String bronzeTable) {
+    /** OPTIMIZE and/or VACUUM only. */
+    public Plan(List<Lakehouse.Table> tables, boolean optimize, boolean vacuum, int retainHours) {
+      this(tables, optimize, vacuum, retainHours, null, null);
+    }
+  }
 
   Plan toPlan() {
-    if (!optimize && !vacuum) {
-      throw new UsageException("Nothing to do: pass --optimize, --vacuum, or both");
+    if (!optimize && !vacuum && bronzeRetentionDays == null) {
+      throw new UsageException("Nothing to do: pass --optimize, --vacuum,"
+          + " --bronze-retention-days N, or several");
+    }
+    if (bronzeRetentionDays != null && bronzeRetentionDays < 1) {
+      throw new UsageException("--bronze-retention-days must be >= 1, got "
+          + bronzeRetentionDays);
     }
     if (retainHours < 0) {
       throw new UsageException("--retain-hours must be >= 0, got " + retainHours);
@@ -74,7 +96,10 @@ public final class MaintenanceCommand implements Callable<Integer> {
       throw new UsageException("Unknown table '" + table + "': expected all or one of "
           + String.join(", ", all.stream().map(Lakehouse.Table::name).toList()) + " (--table)");
     }
-    return new Plan(chosen, optimize, vacuum, retainHours);
+    java.time.LocalDate keepFrom = bronzeRetentionDays == null ? null
+        : java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(bronzeRetentionDays);
+    return new Plan(chosen, optimize, vacuum, retainHours, keepFrom,
+        lakehouse.lakehouse().bronzeCandlesRaw());
   }
 
   /**
@@ -90,6 +115,7 @@ public final class MaintenanceCommand implements Callable<Integer> {
       spark.conf().set(check, "false");
     }
     try {
+      if (plan.bronzeKeepFrom() != null) deleteOldBronze(spark, plan, out);
       for (Lakehouse.Table t : plan.tables()) {
         if (!isDelta(spark, t.path())) {
           out.printf("%-26s skipped: no table yet%n", t.name());
@@ -101,6 +127,18 @@ public final class MaintenanceCommand implements Callable<Integer> {
       if (before == null) spark.conf().unset(check);
       else spark.conf().set(check, before);
     }
+  }
+
+  /** The retention DELETE: whole {@code ingest_date} partitions, so no file is rewritten. */
+  private static void deleteOldBronze(SparkSession spark, Plan plan, PrintStream out) {
+    if (!isDelta(spark, plan.bronzeTable())) {
+      out.printf("%-26s retention skipped: no table yet%n", "bronze.market_data_raw");
+      return;
+    }
+    Row deleted = spark.sql("DELETE FROM delta.`" + plan.bronzeTable() + "` WHERE ingest_date < DATE'"
+        + plan.bronzeKeepFrom() + "'").first();
+    out.printf("%-26s DELETE ingest_date < %s: %d rows removed%n", "bronze.market_data_raw",
+        plan.bronzeKeepFrom(), deleted.getLong(0));
   }
 
   private static void maintain(SparkSession spark, Lakehouse.Table t, Plan plan,
@@ -124,7 +162,7 @@ public final class MaintenanceCommand implements Callable<Integer> {
    * query, so that an unreachable store or bad credentials fail the run instead of reading as
    * "no table yet".
    */
-  private static boolean isDelta(SparkSession spark, String path) {
+  static boolean isDelta(SparkSession spark, String path) {
     try {
       org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
       return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);

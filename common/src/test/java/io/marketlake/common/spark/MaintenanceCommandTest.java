@@ -52,7 +52,7 @@ class MaintenanceCommandTest {
   @Test
   void optionsBecomeAPlan() {
     MaintenanceCommand all = parse("--lakehouse=" + dir.toUri(), "--optimize");
-    assertThat(all.toPlan().tables()).hasSize(13)
+    assertThat(all.toPlan().tables()).hasSize(15)
         .extracting(Lakehouse.Table::name).startsWith("bronze.market_data_raw");
     assertThat(all.toPlan().vacuum()).isFalse();
 
@@ -64,6 +64,14 @@ class MaintenanceCommandTest {
     assertThat(shortRetention.tables().get(0).clusterBy()).containsExactly("symbol", "open_time");
     assertThat(shortRetention.retainHours()).isEqualTo(24);
     assertThat(shortRetention.optimize()).isFalse();
+    assertThat(shortRetention.bronzeKeepFrom()).isNull();
+
+    MaintenanceCommand.Plan retention = parse("--lakehouse=" + dir.toUri(),
+        "--bronze-retention-days", "30").toPlan();
+    assertThat(retention.bronzeKeepFrom()).isEqualTo(
+        java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(30));
+    assertThat(retention.bronzeTable()).isEqualTo(
+        new Lakehouse(dir.toUri().toString()).bronzeCandlesRaw());
   }
 
   @Test
@@ -90,7 +98,10 @@ class MaintenanceCommandTest {
   void usageErrorsAreOneLineWithExitCode2() {
     String lakehouse = "--lakehouse=" + dir.toUri();
     assertThat(run(lakehouse)).isEqualTo(
-        "2 error: Nothing to do: pass --optimize, --vacuum, or both");
+        "2 error: Nothing to do: pass --optimize, --vacuum, --bronze-retention-days N, or"
+            + " several");
+    assertThat(run(lakehouse, "--bronze-retention-days", "0")).isEqualTo(
+        "2 error: --bronze-retention-days must be >= 1, got 0");
     assertThat(run(lakehouse, "--vacuum", "--retain-hours", "1")).isEqualTo(
         "2 error: --retain-hours 1 is below 168: streaming readers and time travel may lose"
             + " files; pass --allow-short-retention if you are sure");

@@ -1,0 +1,246 @@
+package io.marketlake.silver;
+
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.delta.tables.DeltaTable;
+import io.marketlake.common.Lakehouse;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The completeness ledger ({@code silver/completeness}): per source, symbol and UTC day, which
+ * 1m minutes of the symbol's tracked span are present, answered empty by the exchange, or
+ * missing.
+ *
+ * <p>The tracked span of a symbol runs from its first known minute (a candle or an empty answer)
+ * to its last, so a partly ingested first or last day is not "missing". Expected minutes are the
+ * tracked minutes the exchange did not answer as empty, for every source: 1,440 for a whole crypto
+ * day, the trading session for an exchange-listed symbol (its closed hours come as empty answers).
+ * A candle wins over an empty answer for the same minute.
+ *
+ * <p>Each silver batch recomputes only the days it touched, plus the days its rows added to a
+ * symbol's span (the old last day whose tail is now inside the span, and any day in between).
+ * The spans are read from the ledger once per job and then kept in memory: silver is the
+ * ledger's only writer.
+ */
+final class CompletenessLedger {
+  static final String ONE_MINUTE = "1m";
+  private static final StructType WINDOWS = new StructType()
+      .add("source", DataTypes.StringType)
+      .add("symbol", DataTypes.StringType)
+      .add("tracked_from", DataTypes.TimestampType)
+      .add("tracked_until", DataTypes.TimestampType);
+
+  /** Tracked span per (source, symbol); null until the first batch reads them. */
+  private Map<List<String>, Span> tracked;
+
+  /** A symbol's range of known minutes, {@code [from, until)}. */
+  record Span(String source, String symbol, Instant from, Instant until) {}
+
+  /** The part of one UTC day the ledger recomputes for a symbol, {@code [from, until)}. */
+  record DayWindow(String source, String symbol, Instant from, Instant until) {}
+
+  /**
+   * Per (source, symbol), the span of 1m minutes the candles ({@code source, symbol, interval,
+   * open_time}) and the empty answers ({@code source, symbol, interval, gap_start,
+   * gap_end_exclusive}) of a batch cover. Pure.
+   */
+  static Dataset<Row> batchSpans(Dataset<Row> candles, Dataset<Row> gaps) {
+    Dataset<Row> c = candles.filter(col("interval").equalTo(ONE_MINUTE))
+        .select(col("source"), col("symbol"), col("open_time").as("from"),
+            expr("open_time + INTERVAL 1 MINUTE").as("until"));
+    Dataset<Row> g = gaps.filter(col("interval").equalTo(ONE_MINUTE))
+        .select(col("source"), col("symbol"), col("gap_start").as("from"),
+            col("gap_end_exclusive").as("until"));
+    return c.unionByName(g).groupBy("source", "symbol")
+        .agg(min("from").as("from"), max("until").as("until"));
+  }
+
+  /**
+   * The day windows to recompute after a batch covering {@code batch}, given the symbol's span
+   * before it ({@code tracked}, null if new). Pure.
+   */
+  static List<DayWindow> windows(Span batch, Span tracked) {
+    Instant from = batch.from();
+    Instant until = batch.until();
+    LocalDate first = day(batch.from());
+    LocalDate last = day(batch.until().minusMillis(1));
+    if (tracked != null) {
+      if (tracked.from().isBefore(from)) from = tracked.from();
+      if (tracked.until().isAfter(until)) until = tracked.until();
+      // A later batch brings the old last day's tail into the span, and the days in between.
+      LocalDate trackedLast = day(tracked.until().minusMillis(1));
+      if (batch.until().isAfter(tracked.until()) && trackedLast.isBefore(first)) {
+        first = trackedLast;
+      }
+      LocalDate trackedFirst = day(tracked.from());
+      if (batch.from().isBefore(tracked.from()) && trackedFirst.isAfter(last)) {
+        last = trackedFirst;
+      }
+    }
+    List<DayWindow> out = new ArrayList<>();
+    for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+      Instant dayStart = d.atStartOfDay(ZoneOffset.UTC).toInstant();
+      Instant dayEnd = d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      Instant f = from.isAfter(dayStart) ? from : dayStart;
+      Instant u = until.isBefore(dayEnd) ? until : dayEnd;
+      if (f.isBefore(u)) out.add(new DayWindow(batch.source(), batch.symbol(), f, u));
+    }
+    return out;
+  }
+
+  /**
+   * The ledger rows of {@code windows} ({@code source, symbol, tracked_from, tracked_until}, each
+   * within one UTC day), from the candles and empty answers of those days. Pure.
+   */
+  static Dataset<Row> compute(Dataset<Row> windows, Dataset<Row> candles, Dataset<Row> gaps) {
+    Dataset<Row> w = windows.withColumn("day", expr("to_date(tracked_from)"));
+    Dataset<Row> minutes = w.select(col("source"), col("symbol"), col("day"), explode(expr(
+        "sequence(tracked_from, tracked_until - INTERVAL 1 MINUTE, INTERVAL 1 MINUTE)"))
+        .as("minute"));
+    Dataset<Row> present = candles.filter(col("interval").equalTo(ONE_MINUTE))
+        .select(col("source"), col("symbol"), col("open_time").as("minute"))
+        .distinct().withColumn("_present", lit(true));
+    Dataset<Row> answeredEmpty = gaps.filter(col("interval").equalTo(ONE_MINUTE)).as("g")
+        .join(w.as("w"), expr("g.source = w.source AND g.symbol = w.symbol"
+            + " AND g.gap_start < w.tracked_until AND g.gap_end_exclusive > w.tracked_from"))
+        .select(col("w.source"), col("w.symbol"), explode(expr("sequence("
+            + "greatest(g.gap_start, w.tracked_from),"
+            + " least(g.gap_end_exclusive, w.tracked_until) - INTERVAL 1 MINUTE,"
+            + " INTERVAL 1 MINUTE)")).as("minute"))
+        .distinct().withColumn("_empty", lit(true));
+    List<String> key = List.of("source", "symbol", "minute");
+    Column isPresent = coalesce(col("_present"), lit(false));
+    Column isEmpty = not(isPresent).and(coalesce(col("_empty"), lit(false)));
+    Dataset<Row> status = minutes
+        .join(present, scala(key), "left")
+        .join(answeredEmpty, scala(key), "left")
+        .select(col("source"), col("symbol"), col("day"), col("minute"),
+            isPresent.as("present"), isEmpty.as("empty"),
+            not(isPresent).and(not(isEmpty)).as("missing"));
+
+    Dataset<Row> counts = status.groupBy("source", "symbol", "day").agg(
+        count(lit(1)).as("tracked_minutes"),
+        sum(when(col("present"), 1L).otherwise(0L)).as("present_minutes"),
+        sum(when(col("empty"), 1L).otherwise(0L)).as("exchange_none_minutes"),
+        sum(when(col("missing"), 1L).otherwise(0L)).as("missing_minutes"));
+    // Gaps and islands: consecutive missing minutes share (minute number - rank).
+    Dataset<Row> ranges = status.filter(col("missing"))
+        .withColumn("_island", expr("unix_millis(minute) div 60000").minus(row_number().over(
+            Window.partitionBy("source", "symbol", "day").orderBy("minute"))))
+        .groupBy("source", "symbol", "day", "_island")
+        .agg(min("minute").as("start"),
+            max("minute").plus(expr("INTERVAL 1 MINUTE")).as("end_exclusive"))
+        .groupBy("source", "symbol", "day")
+        .agg(array_sort(collect_list(struct(col("start"), col("end_exclusive"))))
+            .as("missing_ranges"));
+    List<String> dayKey = List.of("source", "symbol", "day");
+    return counts.join(ranges, scala(dayKey), "left").join(w, scala(dayKey))
+        .select(col("source"), col("symbol"), col("day"), col("tracked_from"),
+            col("tracked_until"), col("tracked_minutes"),
+            col("tracked_minutes").minus(col("exchange_none_minutes")).as("expected_minutes"),
+            col("present_minutes"), col("exchange_none_minutes"), col("missing_minutes"),
+            coalesce(col("missing_ranges"), expr("cast(array() as array<struct<start:timestamp,"
+                + "end_exclusive:timestamp>>)")).as("missing_ranges"),
+            current_timestamp().as("updated_at"));
+  }
+
+  /**
+   * Recomputes the days a batch touched and MERGEs them into the ledger. {@code batchCandles}
+   * and {@code batchGaps} are the rows the batch merged into silver candles and exchange gaps.
+   *
+   * @return the number of (symbol, day) rows recomputed
+   */
+  long update(SparkSession spark, Lakehouse lakehouse, Dataset<Row> batchCandles,
+      Dataset<Row> batchGaps) {
+    List<Row> batch = batchSpans(batchCandles, batchGaps).collectAsList();
+    if (batch.isEmpty()) return 0;
+    if (tracked == null) tracked = readSpans(spark, lakehouse);
+    String symbols = batch.stream().map(r -> "'" + r.getString(1).replace("'", "''") + "'")
+        .distinct().collect(Collectors.joining(", ", "(", ")"));
+    List<DayWindow> windows = new ArrayList<>();
+    Map<List<String>, Span> widened = new HashMap<>();
+    for (Row r : batch) {
+      List<String> key = List.of(r.getString(0), r.getString(1));
+      Span b = span(r);
+      Span old = tracked.get(key);
+      windows.addAll(windows(b, old));
+      widened.put(key, old == null ? b : new Span(b.source(), b.symbol(),
+          old.from().isBefore(b.from()) ? old.from() : b.from(),
+          old.until().isAfter(b.until()) ? old.until() : b.until()));
+    }
+    Instant first = windows.stream().map(DayWindow::from).min(Instant::compareTo).orElseThrow();
+    Instant last = windows.stream().map(DayWindow::until).max(Instant::compareTo).orElseThrow();
+    List<Row> windowRows = windows.stream().map(d -> RowFactory.create(d.source(), d.symbol(),
+        Timestamp.from(d.from()), Timestamp.from(d.until()))).toList();
+    String days = "DATE'" + day(first) + "' AND DATE'" + day(last.minusMillis(1)) + "'";
+    Dataset<Row> candles = spark.read().format("delta").load(lakehouse.silverCandles1m())
+        .filter("open_date BETWEEN " + days + " AND symbol IN " + symbols)
+        .select("source", "symbol", "interval", "open_time");
+    Dataset<Row> gaps = spark.read().format("delta").load(lakehouse.silverExchangeGaps())
+        .filter("symbol IN " + symbols + " AND gap_start < timestamp_millis("
+            + last.toEpochMilli() + ") AND gap_end_exclusive > timestamp_millis("
+            + first.toEpochMilli() + ")");
+    Dataset<Row> rows = compute(spark.createDataFrame(windowRows, WINDOWS), candles, gaps);
+    DeltaTable.forPath(spark, lakehouse.silverCompleteness()).as("t")
+        .merge(rows.as("s"), "t.source = s.source AND t.symbol = s.symbol AND t.day = s.day")
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+    tracked.putAll(widened);
+    return windows.size();
+  }
+
+  /** Every symbol's tracked span as the ledger has it. */
+  private static Map<List<String>, Span> readSpans(SparkSession spark, Lakehouse lakehouse) {
+    Map<List<String>, Span> spans = new HashMap<>();
+    spark.read().format("delta").load(lakehouse.silverCompleteness())
+        .groupBy("source", "symbol")
+        .agg(min("tracked_from"), max("tracked_until")).collectAsList()
+        .forEach(r -> spans.put(List.of(r.getString(0), r.getString(1)), span(r)));
+    return spans;
+  }
+
+  private static Span span(Row r) {
+    return new Span(r.getString(0), r.getString(1), r.getTimestamp(2).toInstant(),
+        r.getTimestamp(3).toInstant());
+  }
+
+  static LocalDate day(Instant t) {
+    return LocalDate.ofInstant(t, ZoneOffset.UTC);
+  }
+
+  private static scala.collection.immutable.Seq<String> scala(List<String> columns) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(columns).toList();
+  }
+}
