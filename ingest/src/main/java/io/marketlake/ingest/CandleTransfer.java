@@ -21,7 +21,10 @@ final class CandleTransfer {
     this.state = state;
   }
 
-  /** What one page moved. {@code lastOpenTime} is -1 when the page was empty. */
+  /**
+   * What one page moved. {@code lastOpenTime} is -1 when the page was empty. {@code windowEnd}
+   * is where the next page starts: the end asked for, or the first candle that was not final.
+   */
   record Page(long windowEnd, int candles, long lastOpenTime) {}
 
   /** Pages of at most {@link MarketSource#maxCandlesPerRequest()} minutes start at {@code start}. */
@@ -32,7 +35,11 @@ final class CandleTransfer {
   Page transfer(String symbol, long start, long end)
       throws IOException, InterruptedException, MarketPublisher.PublishException {
     long windowEnd = pageEnd(start, end);
-    List<MarketMessage> candles = source.candles(symbol, start, windowEnd);
+    MarketSource.Answer answer = source.candles(symbol, start, windowEnd);
+    FinalCandles.Split split =
+        FinalCandles.split(answer.candles(), windowEnd, answer.exchangeTime());
+    windowEnd = split.finalEnd();
+    List<MarketMessage> candles = split.closed();
     if (candles.isEmpty()) return new Page(windowEnd, 0, -1);
     publisher.publish(candles);
     long last = candles.get(candles.size() - 1).openTime();

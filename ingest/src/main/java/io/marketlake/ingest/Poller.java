@@ -98,7 +98,8 @@ public final class Poller implements PollJob {
       return new SnapshotPoller(config.symbols(), snapshots, rt.publisher, rt.state, rt.log,
           rt.clock, rt.sleeper, config.pollDelay());
     }
-    ExchangeClock exchangeClock = new ExchangeClock(rt.source::serverTimeMillis, rt.clock, rt.log);
+    ExchangeClock exchangeClock =
+        new ExchangeClock(rt.source::serverTimeMillis, rt.clock, rt.sleeper, rt.log);
     // One thread per symbol: a slow symbol must not hold a thread another symbol is waiting for.
     return new Poller(config.symbols(), rt.candleSource(), rt.publisher, rt.state, rt.log,
         exchangeClock, rt.clock, rt.sleeper, config.pollDelay(),
@@ -109,6 +110,7 @@ public final class Poller implements PollJob {
   @Override
   public void stop() {
     stopping = true;
+    exchangeClock.stop();
     Thread thread = loopThread;
     if (thread != null) thread.interrupt(); // wakes the wait between cycles, not the fetches
   }
@@ -130,7 +132,7 @@ public final class Poller implements PollJob {
     try {
       while (!stopping) {
         long exchangeNow = exchangeClock.now();
-        long closedEnd = Math.min(CandleTransfer.floorMinute(exchangeNow), untilMs);
+        long closedEnd = Math.min(FinalCandles.closedEnd(exchangeNow), untilMs);
         long nextCycle = CandleTransfer.floorMinute(exchangeNow) + MINUTE_MS + pollDelay.toMillis();
         runCycle(++cycles, closedEnd, inFlight, pool,
             exchangeClock.localWaitUntil(nextCycle, exchangeNow));
@@ -264,10 +266,10 @@ public final class Poller implements PollJob {
       if (page.candles() > 0) {
         cursor = page.lastOpenTime() + MINUTE_MS;
         published += page.candles();
-      } else if (page.windowEnd() < closedEnd) {
+      } else if (page.windowEnd() < closedEnd && page.windowEnd() > cursor) {
         cursor = page.windowEnd(); // a whole old window without candles: an exchange outage
       } else {
-        break; // the newest minutes are not served yet: ask again next cycle
+        break; // the newest minutes are not served, or not final, yet: ask again next cycle
       }
       cursors.put(symbol, cursor);
     }
