@@ -57,8 +57,7 @@ public final class BackfillCommand implements Callable<Integer> {
       ProgressListener progress =
           config.progress() ? ProgressListener.console(System.err) : ProgressListener.NONE;
       Backfill backfill = new Backfill(rt.candleSource(), rt.publisher, rt.state, log, progress,
-          rt.clock,
-          config.concurrency());
+          rt.clock, rt.sleeper, config.concurrency());
       signal.onStop(backfill::stop);
       log.info("backfill " + start + " .. " + end + " of " + String.join(",", config.symbols())
           + " from " + config.baseUrl() + " to " + config.topic() + " at "

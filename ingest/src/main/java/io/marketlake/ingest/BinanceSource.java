@@ -42,9 +42,9 @@ final class BinanceSource extends RestSource implements MarketSource {
   }
 
   @Override
-  public List<MarketMessage> candles(String symbol, long startInclusive, long endExclusive)
+  public Answer candles(String symbol, long startInclusive, long endExclusive)
       throws IOException, InterruptedException {
-    if (endExclusive <= startInclusive) return List.of();
+    if (endExclusive <= startInclusive) return new Answer(List.of(), TIME_NOT_REPORTED);
     long minutes = (endExclusive - startInclusive + MINUTE_MS - 1) / MINUTE_MS;
     int limit = (int) Math.min(MAX_LIMIT, minutes);
     HttpUrl url = baseUrl.newBuilder()
@@ -55,8 +55,11 @@ final class BinanceSource extends RestSource implements MarketSource {
         .addQueryParameter("endTime", Long.toString(endExclusive - 1)) // Binance's is inclusive
         .addQueryParameter("limit", Integer.toString(limit))
         .build();
-    return http.get(url, KLINES_WEIGHT, symbol,
-        body -> parseKlines(symbol, body, startInclusive, endExclusive, clock.millis()));
+    // A klines answer carries no server time: callers ask only up to the exchange's last closed
+    // minute by /api/v3/time, and a forming candle in range still fails FinalCandles' check.
+    return new Answer(http.get(url, KLINES_WEIGHT, symbol,
+        body -> parseKlines(symbol, body, startInclusive, endExclusive, clock.millis())),
+        TIME_NOT_REPORTED);
   }
 
   @Override

@@ -40,9 +40,11 @@ final class CandleTransfer {
   }
 
   /**
-   * What one page moved. Every minute of {@code [start, coveredEnd)} was answered (a candle or a
-   * {@code no_candles} range) and published; {@code coveredEnd < windowEnd} when the newest minutes
-   * of the window are not served yet.
+   * What one page moved. {@code windowEnd} is where the next page starts: the end asked for, or
+   * the first candle that was not final yet. Every minute of {@code [start, coveredEnd)} was
+   * answered (a candle or a {@code no_candles} range) and published, or refused by the exchange
+   * for good ({@link MarketSource.Answer#servedFrom}); {@code coveredEnd <
+   * windowEnd} when the newest minutes of the window are not served yet.
    */
   record Page(long windowEnd, int candles, int emptyRanges, long coveredEnd) {}
 
@@ -58,10 +60,17 @@ final class CandleTransfer {
   Page transfer(String symbol, long start, long end, ClosedBoundary closed)
       throws IOException, InterruptedException, MarketPublisher.PublishException {
     long windowEnd = pageEnd(start, end);
-    List<MarketMessage> candles = source.candles(symbol, start, windowEnd);
+    MarketSource.Answer answer = source.candles(symbol, start, windowEnd);
+    // Only final candles leave ingest: the page ends at the first one still forming.
+    FinalCandles.Split split =
+        FinalCandles.split(answer.candles(), windowEnd, answer.exchangeTime());
+    windowEnd = split.finalEnd();
+    List<MarketMessage> candles = split.closed();
     List<MarketMessage> messages = new ArrayList<>(candles.size() + 2);
     int emptyRanges = 0;
-    long answeredTo = start;
+    // Minutes before what the exchange served are passed over, not answered empty: they stay
+    // missing in the ledger (Yahoo's too-old minutes).
+    long answeredTo = Math.max(start, answer.servedFrom());
     for (MarketMessage candle : candles) {
       if (candle.openTime() > answeredTo) {
         messages.add(noCandles(symbol, answeredTo, candle.openTime()));

@@ -8,12 +8,20 @@ import java.time.Duration;
  * The exchange's idea of "now", learned by asking it ({@code GET /api/v3/time}), and how long a
  * local wait lasts in exchange time. The simulated exchange can run accelerated (one exchange
  * minute per real second), so the speed is measured from successive samples rather than assumed;
- * until two samples exist, waits are capped so the first estimate comes quickly. If asking fails,
- * the last sample is extrapolated, so a flaky {@code /time} never stops polling.
+ * until two samples exist, waits are capped so the first estimate comes quickly.
+ *
+ * <p>{@link #now()} only ever returns a time the exchange itself reported. If asking fails it asks
+ * again, with a warning per failure and a growing pause (up to {@link #MAX_RETRY_PAUSE}), until it
+ * gets an answer or is stopped. It never falls back to the local clock, nor extrapolates an
+ * earlier sample: the local clock may be ahead of the exchange's, and a measured speed may be off
+ * (an accelerated exchange that was paused), so either guess could call a forming candle closed
+ * ({@link FinalCandles}). A slow {@code /time} costs latency, never a wrong candle.
  */
 final class ExchangeClock {
   /** Longest single wait while the exchange's speed is still unknown. */
   static final Duration PROBE_WAIT = Duration.ofSeconds(1);
+  static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
+  static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(10);
   private static final long MIN_SAMPLE_GAP_MS = 200;
 
   /** Asks the exchange for its time. */
@@ -24,31 +32,28 @@ final class ExchangeClock {
 
   private final TimeSource source;
   private final Clock local;
+  private final Sleeper sleeper;
   private final ActivityLog log;
+  private volatile boolean stopped;
   private long sampleLocal = Long.MIN_VALUE;
   private long sampleExchange;
   private double speed = Double.NaN;
 
-  ExchangeClock(TimeSource source, Clock local, ActivityLog log) {
+  ExchangeClock(TimeSource source, Clock local, Sleeper sleeper, ActivityLog log) {
     this.source = source;
     this.local = local;
+    this.sleeper = sleeper;
     this.log = log;
   }
 
-  /** The exchange's current time in epoch ms. */
+  /**
+   * The exchange's current time in epoch ms, as the exchange reported it.
+   *
+   * @throws InterruptedException when interrupted or {@link #stop() stopped} while asking again
+   */
   synchronized long now() throws InterruptedException {
+    long exchangeNow = askUntilAnswered();
     long localNow = local.millis();
-    long exchangeNow;
-    try {
-      exchangeNow = source.exchangeMillis();
-    } catch (IOException e) {
-      if (sampleLocal == Long.MIN_VALUE) {
-        log.warn("cannot read the exchange's time (" + e.getMessage() + "), using the local clock");
-        return localNow;
-      }
-      log.warn("cannot read the exchange's time (" + e.getMessage() + "), extrapolating");
-      return extrapolate(localNow);
-    }
     if (sampleLocal != Long.MIN_VALUE && localNow - sampleLocal >= MIN_SAMPLE_GAP_MS) {
       double measured = (double) (exchangeNow - sampleExchange) / (localNow - sampleLocal);
       // A real exchange runs at speed 1; snap network jitter to it.
@@ -61,6 +66,32 @@ final class ExchangeClock {
     return exchangeNow;
   }
 
+  /** Makes a {@link #now()} that is asking again give up; safe from any thread. */
+  void stop() {
+    stopped = true;
+  }
+
+  private long askUntilAnswered() throws InterruptedException {
+    Duration pause = FIRST_RETRY_PAUSE;
+    for (int failures = 1; ; failures++) {
+      if (stopped || Thread.currentThread().isInterrupted()) throw stoppedWhileAsking();
+      try {
+        return source.exchangeMillis();
+      } catch (IOException e) {
+        log.warn("cannot read the exchange's time (" + e.getMessage() + "), failure " + failures
+            + ": asking again in " + pause.toMillis() + " ms (nothing is published on a local"
+            + " guess of it)");
+      }
+      sleeper.sleep(pause);
+      pause = pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE
+          : pause.multipliedBy(2);
+    }
+  }
+
+  private static InterruptedException stoppedWhileAsking() {
+    return new InterruptedException("stopped while asking the exchange for its time");
+  }
+
   /** How long to wait locally until the exchange's clock reads {@code target}. */
   synchronized Duration localWaitUntil(long target, long exchangeNow) {
     long exchangeWait = Math.max(0, target - exchangeNow);
@@ -70,10 +101,6 @@ final class ExchangeClock {
 
   synchronized double speed() {
     return Double.isNaN(speed) ? 1.0 : speed;
-  }
-
-  private long extrapolate(long localNow) {
-    return sampleExchange + (long) ((localNow - sampleLocal) * speed());
   }
 
   private static Duration min(Duration a, Duration b) {

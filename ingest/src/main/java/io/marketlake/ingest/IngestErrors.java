@@ -26,6 +26,11 @@ final class IngestErrors {
         + oldest + " on): choose a later --from";
   }
 
+  static String yahooSkipped(String symbol, java.time.Instant from, java.time.Instant oldest) {
+    return "yahoo " + symbol + ": minutes " + from + " to " + oldest + " (exclusive) are older than"
+        + " Yahoo Finance keeps 1m data (30 days; it answers HTTP 422): skipped, they stay missing";
+  }
+
   static String yahooRejected(String symbol, String reported) {
     return "Yahoo Finance rejected " + symbol + ": " + reported;
   }

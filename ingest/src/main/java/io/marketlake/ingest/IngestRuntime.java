@@ -64,7 +64,7 @@ final class IngestRuntime implements AutoCloseable {
     ExchangeHttp exchange = new ExchangeHttp(http, budget, retry, clock, sleeper, stats, log);
     return switch (config.source()) {
       case BinanceSource.NAME -> new BinanceSource(config.baseUrl(), exchange, stats, clock);
-      case YahooSource.NAME -> new YahooSource(config.baseUrl(), exchange, stats, clock);
+      case YahooSource.NAME -> new YahooSource(config.baseUrl(), exchange, stats, clock, log);
       case CoinGeckoSource.NAME -> new CoinGeckoSource(config.baseUrl(), config.vsCurrency(),
           config.apiKey(), exchange, stats, clock, log);
       default -> throw new IllegalArgumentException("unknown source " + config.source());

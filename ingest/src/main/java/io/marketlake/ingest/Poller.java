@@ -109,7 +109,8 @@ public final class Poller implements PollJob {
       return new SnapshotPoller(config.symbols(), snapshots, rt.publisher, rt.state, rt.log,
           rt.clock, rt.sleeper, config.pollDelay());
     }
-    ExchangeClock exchangeClock = new ExchangeClock(rt.source::serverTimeMillis, rt.clock, rt.log);
+    ExchangeClock exchangeClock =
+        new ExchangeClock(rt.source::serverTimeMillis, rt.clock, rt.sleeper, rt.log);
     ProgressListener progress =
         config.progress() ? ProgressListener.console(System.err, "fill") : ProgressListener.NONE;
     // One thread per symbol: a slow symbol must not hold a thread another symbol is waiting for.
@@ -143,6 +144,7 @@ public final class Poller implements PollJob {
   @Override
   public void stop() {
     stopping = true;
+    exchangeClock.stop();
     Thread thread = loopThread;
     if (thread != null) thread.interrupt(); // wakes the wait between cycles, not the fetches
   }
@@ -175,7 +177,7 @@ public final class Poller implements PollJob {
       fill(untilMs, pool);
       while (!stopping) {
         long exchangeNow = exchangeClock.now();
-        long lastClosed = CandleTransfer.floorMinute(exchangeNow);
+        long lastClosed = FinalCandles.closedEnd(exchangeNow);
         long closedEnd = Math.min(lastClosed, untilMs);
         long nextCycle = lastClosed + MINUTE_MS + pollDelay.toMillis();
         runCycle(++cycles, closedEnd, lastClosed, inFlight, pool,
@@ -221,7 +223,7 @@ public final class Poller implements PollJob {
    * here is logged and left at its mark; live polling asks again from there.
    */
   private void fill(long untilMs, ExecutorService pool) throws InterruptedException {
-    long lastClosed = CandleTransfer.floorMinute(exchangeClock.now());
+    long lastClosed = FinalCandles.closedEnd(exchangeClock.now());
     long fillEnd = Math.min(lastClosed, untilMs);
     Map<String, Long> behind = new LinkedHashMap<>();
     for (String symbol : symbols) {
@@ -358,6 +360,7 @@ public final class Poller implements PollJob {
     int published = 0;
     long cursor = cursors.get(symbol);
     while (cursor < closedEnd && !stopping) {
+      long asked = transfer.pageEnd(cursor, closedEnd);
       CandleTransfer.Page page = transfer.transfer(symbol, cursor, closedEnd, () -> lastClosed);
       published += page.candles();
       if (page.coveredEnd() > cursor) {
@@ -366,7 +369,8 @@ public final class Poller implements PollJob {
         cursor = page.coveredEnd();
         cursors.put(symbol, cursor);
       }
-      if (page.coveredEnd() < page.windowEnd()) break; // not served yet: next cycle asks again
+      // Not served yet, or not final yet (the page ended at a forming candle): ask next cycle.
+      if (page.coveredEnd() < page.windowEnd() || page.windowEnd() < asked) break;
     }
     return published;
   }

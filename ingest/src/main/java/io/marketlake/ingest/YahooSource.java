@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.HttpUrl;
 
 /**
@@ -21,6 +23,12 @@ import okhttp3.HttpUrl;
  * data per request and keeps about 30 days. Prices arrive as binary floats and are converted with
  * {@link BigDecimal#valueOf(double)} (the shortest decimal that is that double). Errors come as
  * {@code chart.error = {code, description}} and fail the request without retries.
+ *
+ * <p>Yahoo has no time endpoint; each answer's {@code meta.regularMarketTime} (the time of the
+ * newest price it holds, delayed for delayed exchanges) is its clock: the live bar, and the newest
+ * bar of a delayed feed, end after it and are not final ({@link FinalCandles}). A range reaching
+ * back further than Yahoo keeps 1m data (it answers HTTP 422) is cut at the oldest minute it
+ * serves, with one warning naming the minutes skipped.
  */
 final class YahooSource extends RestSource implements MarketSource {
   static final String NAME = "yahoo";
@@ -30,6 +38,8 @@ final class YahooSource extends RestSource implements MarketSource {
   static final int MAX_MINUTES = 7 * 1440;
   /** How far back Yahoo keeps 1m data. */
   static final Duration HISTORY = Duration.ofDays(30);
+  /** How far inside {@link #HISTORY} a request stays: Yahoo's clock and ours differ a little. */
+  static final Duration HISTORY_MARGIN = Duration.ofHours(1);
   static final int REQUEST_WEIGHT = 1;
   /** Yahoo refuses some default client user agents with 429. */
   static final Map<String, String> HEADERS = Map.of("User-Agent", "Mozilla/5.0 (marketlake)");
@@ -37,8 +47,14 @@ final class YahooSource extends RestSource implements MarketSource {
   private static final ObjectMapper JSON = new ObjectMapper();
 
 
-  YahooSource(HttpUrl baseUrl, ExchangeHttp http, IngestStats stats, Clock clock) {
+  private final ActivityLog log;
+  /** Per symbol, the end of the too-old minutes already reported as skipped. */
+  private final Map<String, Long> skipReportedUpTo = new ConcurrentHashMap<>();
+
+  YahooSource(HttpUrl baseUrl, ExchangeHttp http, IngestStats stats, Clock clock,
+      ActivityLog log) {
     super(NAME, baseUrl, http, stats, clock);
+    this.log = log;
   }
 
   @Override
@@ -47,9 +63,22 @@ final class YahooSource extends RestSource implements MarketSource {
   }
 
   @Override
-  public List<MarketMessage> candles(String symbol, long startInclusive, long endExclusive)
+  public Answer candles(String symbol, long startInclusive, long endExclusive)
       throws IOException, InterruptedException {
-    if (endExclusive <= startInclusive) return List.of();
+    long oldest = oldestServable(clock.millis());
+    if (startInclusive < oldest) {
+      // Yahoo refuses (HTTP 422) any 1m range reaching back past its 30 days, however often it is
+      // asked: skip to what it serves. The skipped minutes stay missing; never invent them.
+      if (startInclusive > skipReportedUpTo.getOrDefault(symbol, Long.MIN_VALUE)) {
+        log.warn(IngestErrors.yahooSkipped(symbol, Instant.ofEpochMilli(startInclusive),
+            Instant.ofEpochMilli(oldest)));
+      }
+      skipReportedUpTo.put(symbol, oldest);
+      startInclusive = Math.min(oldest, endExclusive);
+    }
+    if (endExclusive <= startInclusive) {
+      return new Answer(List.of(), TIME_NOT_REPORTED).servedFrom(startInclusive);
+    }
     long end = Math.min(endExclusive, startInclusive + MAX_MINUTES * MINUTE_MS);
     HttpUrl url = baseUrl.newBuilder()
         .addPathSegments("v8/finance/chart")
@@ -58,9 +87,11 @@ final class YahooSource extends RestSource implements MarketSource {
         .addQueryParameter("period1", Long.toString(Math.floorDiv(startInclusive, 1000)))
         .addQueryParameter("period2", Long.toString(Math.floorDiv(end + 999, 1000)))
         .build();
+    long start = startInclusive;
     try {
-      return http.get(url, HEADERS, REQUEST_WEIGHT, symbol,
-          body -> parse(symbol, body, startInclusive, end, clock.millis(), stats));
+      Answer answer = http.get(url, HEADERS, REQUEST_WEIGHT, symbol,
+          body -> parse(symbol, body, start, end, clock.millis(), stats));
+      return answer.servedFrom(start);
     } catch (HttpStatusException e) {
       String reported = chartError(e.body());
       if (reported == null) throw e;
@@ -69,12 +100,18 @@ final class YahooSource extends RestSource implements MarketSource {
     }
   }
 
+  /** The oldest minute Yahoo serves 1m data for at {@code now}, with a margin. */
+  static long oldestServable(long now) {
+    return CandleTransfer.ceilMinute(now - HISTORY.toMillis() + HISTORY_MARGIN.toMillis());
+  }
+
   /**
    * The candles of a chart answer with open time in {@code [start, end)}, oldest first, one per
-   * minute. A minute with any null price or volume is skipped and counted in {@code
-   * stats.skipped}; a timestamp that is not on a minute (Yahoo's live, still-open bar) is floored.
+   * minute, and Yahoo's time ({@code meta.regularMarketTime}). A minute with any null price or
+   * volume is skipped and counted in {@code stats.skipped}; a timestamp that is not on a minute
+   * (Yahoo's live, still-open bar) is floored.
    */
-  static List<MarketMessage> parse(String symbol, String body, long start, long end,
+  static Answer parse(String symbol, String body, long start, long end,
       long fetchedAt, IngestStats stats)
       throws MalformedPayloadException, ExchangeRejectedException {
     JsonNode chart = readTree(symbol, body).path("chart");
@@ -85,10 +122,18 @@ final class YahooSource extends RestSource implements MarketSource {
     }
     JsonNode result = chart.path("result");
     if (!result.isArray()) throw new MalformedPayloadException(symbol, Excerpts.of(body));
-    if (result.isEmpty()) return List.of();
+    if (result.isEmpty()) return new Answer(List.of(), TIME_NOT_REPORTED);
     JsonNode first = result.get(0);
     JsonNode times = first.path("timestamp");
-    if (times.isMissingNode() || times.isNull()) return List.of(); // no trades in the range
+    if (times.isMissingNode() || times.isNull()) { // no trades in the range
+      return new Answer(List.of(), TIME_NOT_REPORTED);
+    }
+    JsonNode marketTime = first.path("meta").path("regularMarketTime");
+    if (!marketTime.canConvertToLong()) {
+      // Without Yahoo's own time no bar can be told final: fetched again, then failed loudly.
+      throw new MalformedPayloadException(symbol, "chart without meta.regularMarketTime: "
+          + Excerpts.of(body));
+    }
     JsonNode quote = first.path("indicators").path("quote").path(0);
     List<JsonNode> columns = new ArrayList<>();
     for (String name : List.of("open", "high", "low", "close", "volume")) {
@@ -131,7 +176,7 @@ final class YahooSource extends RestSource implements MarketSource {
           values[0], values[1], values[2], values[3], values[4], null, null, null, null,
           fetchedAt));
     }
-    return out;
+    return new Answer(out, marketTime.asLong() * 1000);
   }
 
   /** "code: description" of a Yahoo error body, or null if the body is not one. */

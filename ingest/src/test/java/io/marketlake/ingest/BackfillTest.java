@@ -2,6 +2,7 @@ package io.marketlake.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.MarketMessage;
 import io.marketlake.common.MessageCodec;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ class BackfillTest {
   FakeBinance binance;
   MockProducer<byte[], byte[]> producer;
   IngestState state;
+  int taken;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -48,14 +50,25 @@ class BackfillTest {
   }
 
   BackfillResult backfill(List<String> symbols) throws InterruptedException {
-    return new Backfill(exchange.source, new MarketPublisher(producer, "t"), state, exchange.log,
-        ProgressListener.NONE, time, 2).run(symbols, FROM, TO);
+    return backfill(symbols, FROM, TO);
   }
 
+  BackfillResult backfill(List<String> symbols, Instant from, Instant to)
+      throws InterruptedException {
+    return new Backfill(exchange.source, new MarketPublisher(producer, "t"), state, exchange.log,
+        ProgressListener.NONE, time, time.sleeper(), 2).run(symbols, from, to);
+  }
+
+  List<MarketMessage> published() {
+    return producer.history().stream().map(r -> MessageCodec.decode(r.value())).toList();
+  }
+
+  /** The klines requests so far (each run also asks {@code /api/v3/time} once). */
   List<RecordedRequest> requests() throws InterruptedException {
     List<RecordedRequest> out = new ArrayList<>();
-    for (int i = exchange.server.getRequestCount(); i > 0; i--) {
-      out.add(exchange.server.takeRequest());
+    for (; taken < exchange.server.getRequestCount(); taken++) {
+      RecordedRequest request = exchange.server.takeRequest();
+      if (request.getUrl().encodedPath().equals("/api/v3/klines")) out.add(request);
     }
     return out;
   }
@@ -71,8 +84,9 @@ class BackfillTest {
             List.of("" + (from + 1000 * 60_000), "" + (from + 2000 * 60_000 - 1), "1000"),
             List.of("" + (from + 2000 * 60_000), "" + (TO.toEpochMilli() - 1), "880"));
     assertThat(result.candlesPerSymbol()).containsExactly(Map.entry("BTCUSDT", 2880L));
-    assertThat(result.requests()).isEqualTo(3);
-    assertThat(result.usedWeight()).isEqualTo(6);
+    // three pages of weight 2, and the exchange's time (weight 1) to cap the range
+    assertThat(result.requests()).isEqualTo(4);
+    assertThat(result.usedWeight()).isEqualTo(7);
     assertThat(result.succeeded()).isTrue();
     List<Long> openTimes = producer.history().stream()
         .map(r -> MessageCodec.decode(r.value()).openTime()).toList();
@@ -114,9 +128,40 @@ class BackfillTest {
             "" + (FROM.toEpochMilli() + 2000 * 60_000));
     assertThat(result.candles()).isEqualTo(1880);
     // and a third run of the same range has nothing left to do
-    int requestsSoFar = exchange.server.getRequestCount();
     assertThat(backfill(List.of("BTCUSDT")).candles()).isZero();
-    assertThat(exchange.server.getRequestCount()).isEqualTo(requestsSoFar);
+    assertThat(requests()).isEmpty();
+  }
+
+  @Test
+  void aBackfillUpToNowStopsAtTheLastClosedMinuteAndALaterRunFetchesTheRestClosed()
+      throws Exception {
+    Instant from = Instant.parse("2026-02-28T23:00:00Z");
+    Instant to = Instant.parse("2026-03-01T01:00:00Z");
+    long midnight = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
+    time.advance(Duration.ofSeconds(30)); // the exchange's 00:00 candle is half formed
+
+    BackfillResult first = backfill(List.of("BTCUSDT"), from, to);
+
+    assertThat(first.candles()).isEqualTo(60);
+    assertThat(published()).extracting(m -> m.volume().toPlainString())
+        .containsOnly(FakeBinance.CLOSED_VOLUME);
+    assertThat(published().get(59).openTime()).isEqualTo(midnight - 60_000);
+    assertThat(state.backfillCursor("BTCUSDT", from.toEpochMilli(), to.toEpochMilli()))
+        .hasValue(midnight);
+    assertThat(exchange.logText.toString()).contains("INFO backfill: --to 2026-03-01T01:00:00Z is"
+        + " after the exchange's last closed minute; stopping before 2026-03-01T00:00:00Z"
+        + " (exchange time 2026-03-01T00:00:30Z); run the same command again later for the rest");
+
+    time.advance(Duration.ofMinutes(2)); // 00:00 and 00:01 have closed
+    BackfillResult second = backfill(List.of("BTCUSDT"), from, to);
+
+    assertThat(second.candles()).isEqualTo(2);
+    assertThat(published()).hasSize(62).extracting(m -> m.volume().toPlainString())
+        .containsOnly(FakeBinance.CLOSED_VOLUME);
+    assertThat(published()).extracting(MarketMessage::openTime).doesNotHaveDuplicates()
+        .endsWith(midnight, midnight + 60_000);
+    assertThat(state.backfillCursor("BTCUSDT", from.toEpochMilli(), to.toEpochMilli()))
+        .hasValue(midnight + 120_000);
   }
 
   @Test

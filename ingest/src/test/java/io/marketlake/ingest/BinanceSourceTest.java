@@ -46,7 +46,7 @@ class BinanceSourceTest {
   }
 
   List<MarketMessage> fetchTwoMinutes() throws Exception {
-    return exchange.source.candles("BTCUSDT", T0, T0 + 120_000);
+    return exchange.source.candles("BTCUSDT", T0, T0 + 120_000).candles();
   }
 
   @Test
@@ -124,7 +124,7 @@ class BinanceSourceTest {
 
     assertThat(fetchTwoMinutes()).hasSize(2);
     // The ban covers every symbol: a second fetch is not sent earlier than the ban's end either.
-    assertThat(exchange.source.candles("ETHUSDT", T0, T0 + 60_000)).isEmpty();
+    assertThat(exchange.source.candles("ETHUSDT", T0, T0 + 60_000).candles()).isEmpty();
 
     assertThat(exchange.stats.bans.get()).isEqualTo(1);
     assertThat(time.millis() - bannedAt).isGreaterThanOrEqualTo(120_000);

@@ -10,11 +10,16 @@ import mockwebserver3.RecordedRequest;
 
 /**
  * A MockWebServer dispatcher answering like Binance: klines in the real array layout for any
- * symbol, only candles that have closed by {@code now}, at most {@code limit}; and server time.
+ * symbol, at most {@code limit}, the candles closed by {@code now} and, when the range covers it,
+ * the one still forming ({@link #formingKline}: close time in the future, a third of the volume);
+ * and server time, unless told to fail it.
  */
 final class FakeBinance extends Dispatcher {
   private final LongSupplier now;
   final Set<String> rejected = ConcurrentHashMap.newKeySet();
+  /** How many of the next {@code /api/v3/time} requests are answered 503. */
+  final java.util.concurrent.atomic.AtomicInteger failTime =
+      new java.util.concurrent.atomic.AtomicInteger();
   /** Symbols whose answers are held back until their latch opens (a slow symbol). */
   final java.util.Map<String, java.util.concurrent.CountDownLatch> held =
       new ConcurrentHashMap<>();
@@ -35,6 +40,9 @@ final class FakeBinance extends Dispatcher {
   public MockResponse dispatch(RecordedRequest request) {
     String path = request.getUrl().encodedPath();
     if (path.equals("/api/v3/time")) {
+      if (failTime.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return new MockResponse.Builder().code(503).body("Service Unavailable").build();
+      }
       return json("{\"serverTime\":" + now.getAsLong() + "}");
     }
     String symbol = request.getUrl().queryParameter("symbol");
@@ -58,25 +66,39 @@ final class FakeBinance extends Dispatcher {
     return json(klines(start, end, limit, servedBy, noCandle));
   }
 
-  /** Candles with open time in [start, end] (inclusive, as Binance) that closed by {@code now}. */
+  /**
+   * Candles with open time in [start, end] (inclusive, as Binance) that began by {@code now}: the
+   * closed ones, and the forming one if {@code now} is inside its minute; none for the minutes in
+   * {@code noCandle}.
+   */
   static String klines(long start, long end, int limit, long now, Set<Long> noCandle) {
     StringBuilder out = new StringBuilder("[");
     long first = -Math.floorDiv(-start, 60_000L) * 60_000L;
     int n = 0;
-    for (long t = first; t <= end && t + 60_000 <= now && n < limit; t += 60_000) {
+    for (long t = first; t <= end && t <= now && n < limit; t += 60_000) {
       if (noCandle.contains(t)) continue;
       if (n++ > 0) out.append(',');
-      out.append(kline(t));
+      out.append(t + 60_000 <= now ? kline(t) : formingKline(t));
     }
     return out.append(']').toString();
+  }
+
+  /** The volume of every closed candle, {@link #kline}. */
+  static final String CLOSED_VOLUME = "1.50000000";
+  /** The volume of a forming candle, {@link #formingKline}: a third of the closed one. */
+  static final String FORMING_VOLUME = "0.50000000";
+
+  /** The candle of the minute still running at {@code openTime}: values so far. */
+  static String formingKline(long openTime) {
+    return kline(openTime).replace("\"" + CLOSED_VOLUME + "\"", "\"" + FORMING_VOLUME + "\"");
   }
 
   static String kline(long openTime) {
     long minute = openTime / 60_000 % 1000;
     String price = "42" + String.format("%03d", minute) + ".10000000";
     return "[" + openTime + ",\"" + price + "\",\"" + price + "\",\"" + price + "\",\"" + price
-        + "\",\"1.50000000\"," + (openTime + 59_999) + ",\"63000.15000000\",7,\"0.75000000\","
-        + "\"31500.07500000\",\"0\"]";
+        + "\",\"" + CLOSED_VOLUME + "\"," + (openTime + 59_999)
+        + ",\"63000.15000000\",7,\"0.75000000\",\"31500.07500000\",\"0\"]";
   }
 
   static MockResponse json(String body) {

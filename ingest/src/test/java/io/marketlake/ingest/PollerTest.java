@@ -50,7 +50,7 @@ class PollerTest {
 
   Poller poller(List<String> symbols) {
     ExchangeClock clock =
-        new ExchangeClock(exchange.source::serverTimeMillis, time, exchange.log);
+        new ExchangeClock(exchange.source::serverTimeMillis, time, time.sleeper(), exchange.log);
     return new Poller(symbols, exchange.source, new MarketPublisher(producer, "t"), state,
         exchange.log, clock, time, time.sleeper(), Duration.ofSeconds(2), 2, ProgressListener.NONE);
   }
@@ -58,6 +58,11 @@ class PollerTest {
   List<Long> openTimes(String symbol) {
     return producer.history().stream().map(r -> MessageCodec.decode(r.value()))
         .filter(m -> m.symbol().equals(symbol)).map(MarketMessage::openTime).toList();
+  }
+
+  List<String> volumes(String symbol) {
+    return producer.history().stream().map(r -> MessageCodec.decode(r.value()))
+        .filter(m -> m.symbol().equals(symbol)).map(m -> m.volume().toPlainString()).toList();
   }
 
   static long minute(String hhmm) {
@@ -84,6 +89,22 @@ class PollerTest {
         .first().asString()
         .contains("cycle 1 up to 2026-02-01T00:10:00Z: 2 symbols, 2 candles,");
     assertThat(state.pollMark("BTCUSDT")).hasValue(minute("00:11"));
+  }
+
+  @Test
+  void neverPublishesTheFormingCandleWhenTheExchangeTimeCannotBeRead() throws Exception {
+    // The exchange's clock is 50 s behind ours (00:09:40), and its /time fails at first: two asks
+    // of two attempts each. Taking our clock instead would ask for 00:09, still forming there.
+    binance = new FakeBinance(() -> time.millis() - 50_000);
+    binance.failTime.set(4);
+    exchange.server.setDispatcher(binance);
+
+    poller(List.of("BTCUSDT")).run(1, null);
+
+    assertThat(openTimes("BTCUSDT")).containsExactly(minute("00:08"));
+    assertThat(volumes("BTCUSDT")).containsOnly(FakeBinance.CLOSED_VOLUME);
+    assertThat(exchange.logText.toString().lines()
+        .filter(l -> l.contains("WARN cannot read the exchange's time"))).hasSize(2);
   }
 
   @Test

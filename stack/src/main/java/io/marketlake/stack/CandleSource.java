@@ -7,8 +7,8 @@ interface CandleSource {
 
   /**
    * Candles with {@code fromOpen <= openTime <= toOpen}, ascending, at most {@code limit}, starting
-   * from the earliest. Both bounds are minute-aligned; the caller has already capped {@code toOpen}
-   * at the last closed minute.
+   * from the earliest, each as it is once closed. Both bounds are minute-aligned; the caller has
+   * already capped {@code toOpen} at the current minute and serves that one as still forming.
    */
   List<Candle> candles(String symbol, long fromOpen, long toOpen, int limit);
 }

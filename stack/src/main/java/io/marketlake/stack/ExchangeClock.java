@@ -3,9 +3,10 @@ package io.marketlake.stack;
 import java.time.Instant;
 
 /**
- * The simulated exchange's notion of "now", in epoch milliseconds. Only candles whose close time is
- * before this instant are served. Tests inject {@link #fixed}; demos use {@link #accelerated} so live
- * polling can be shown without waiting real minutes.
+ * The simulated exchange's notion of "now", in epoch milliseconds. Candles whose close time is
+ * before it are final; the candle of its minute is served as still forming; later ones do not
+ * exist yet. Tests inject {@link #fixed}; demos use {@link #accelerated} so live polling can be
+ * shown without waiting real minutes.
  */
 @FunctionalInterface
 public interface ExchangeClock {

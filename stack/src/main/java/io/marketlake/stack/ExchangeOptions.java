@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param port TCP port on 127.0.0.1; 0 picks a free one
  * @param seed seed of the price paths: same seed, same candles
- * @param clock the exchange's now; only candles closed before it are served
+ * @param clock the exchange's now: candles closed before it are final, its minute's is forming
  * @param replayDir a directory of {@code SYMBOL-1m-*.csv} dumps to serve instead of seeded paths for
  *     those symbols, or null
  * @param weightLimit request weight allowed per window (Binance: 6000 per minute)

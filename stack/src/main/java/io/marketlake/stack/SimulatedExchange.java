@@ -38,9 +38,11 @@ import java.util.function.LongSupplier;
  *   <li>{@code GET /sim/stats} (free): requests and 429s so far, as JSON.
  * </ul>
  *
- * <p>Only closed candles exist: one is served only once its close time is before the exchange
- * clock's now. Every API response carries {@code X-MBX-USED-WEIGHT-1M}; past the per-minute budget
- * the answer is 429 with {@code Retry-After}, and the refused request costs no weight.
+ * <p>As on Binance, the current minute's candle is served while it forms, when {@code endTime}
+ * (or its absence) covers it: open fixed, the rest so far ({@link Candle#formingAt}), close time in
+ * the future. Later minutes do not exist yet; the 24 h ticker uses closed candles only. Every API
+ * response carries {@code X-MBX-USED-WEIGHT-1M}; past the per-minute budget the answer is 429 with
+ * {@code Retry-After}, and the refused request costs no weight.
  *
  * <p>With {@link ExchangeOptions#faults()}, market-data answers ({@code klines}, {@code
  * ticker/24hr}) go wrong at random in the ways a real exchange's do: 429 and 418 (then refused
@@ -337,12 +339,18 @@ public final class SimulatedExchange implements AutoCloseable {
     if (start != null && end != null && start > end) {
       throw new BadRequest(-1023, "Start time is greater than end time.");
     }
-    long to = lastClosedOpen();
+    long now = options.clock().nowMillis();
+    long forming = Math.floorDiv(now, Candle.MINUTE) * Candle.MINUTE;
+    long to = forming;
     if (end != null) to = Math.min(to, Math.floorDiv(end, Candle.MINUTE) * Candle.MINUTE);
     long from = start != null
         ? Math.floorDiv(start + Candle.MINUTE - 1, Candle.MINUTE) * Candle.MINUTE
         : to - (limit - 1) * Candle.MINUTE;
     List<Candle> served = from > to ? List.of() : candles.candles(symbol, from, to, limit);
+    if (!served.isEmpty() && served.get(served.size() - 1).openTime() == forming) {
+      served = new ArrayList<>(served);
+      served.set(served.size() - 1, served.get(served.size() - 1).formingAt(now - forming));
+    }
     return BinanceFormat.klines(served);
   }
 

@@ -51,13 +51,22 @@ class ReplayAndClockTest {
   }
 
   @Test
-  void replayedCandlesStillWaitForTheirMinuteToClose() throws Exception {
+  void replayedCandlesAreServedFormingUntilTheirMinuteCloses() throws Exception {
     Files.writeString(dir.resolve("LINKUSDT-1m-2026-02.csv"), DUMP);
     ExchangeOptions options = ExchangeOptions.defaults()
-        .withClock(ExchangeClock.fixed(Instant.parse("2026-02-01T00:01:59Z")))
+        .withClock(ExchangeClock.fixed(Instant.parse("2026-02-01T00:01:30Z")))
         .withReplayDir(dir);
     try (SimulatedExchange exchange = SimulatedExchange.start(options)) {
-      assertThat(SimulatedExchangeTest.klines(exchange, "symbol=LINKUSDT&startTime=0")).hasSize(1);
+      JsonNode link = SimulatedExchangeTest.klines(exchange, "symbol=LINKUSDT&startTime=0");
+
+      // 00:00 closed, 00:01 half formed, 00:02 not begun
+      assertThat(link).hasSize(2);
+      assertThat(link.get(0).get(5).asText()).isEqualTo("24464.35");
+      // half way: open kept, close 9.986 + (9.976 - 9.986) / 2, high unchanged (the open was the
+      // high), low min(open, close) - (9.976 - 9.972) / 2, volumes and trades halved (half up)
+      assertThat(link.get(1).toString()).isEqualTo("[1769904060000,\"9.986\",\"9.986\","
+          + "\"9.979\",\"9.981\",\"5697.17\",1769904119999,\"56845.84630\",270,\"3036.48\","
+          + "\"30296.38306\",\"0\"]");
     }
   }
 

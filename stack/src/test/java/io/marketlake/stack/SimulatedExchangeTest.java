@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,19 +68,43 @@ class SimulatedExchangeTest {
     assertThat(last.get(6).asLong()).isEqualTo(last.get(0).asLong() + 59_999);
     assertThat(last.get(8).isNumber()).isTrue();
     assertThat(last.get(11).asText()).isEqualTo("0");
-    // the minute 12:00 is still open at 12:00:30: the newest candle is 11:59
-    assertThat(last.get(0).asLong()).isEqualTo(NOON - MIN);
+    // as on Binance, the newest is the minute still forming at 12:00:30, closing in the future
+    assertThat(last.get(0).asLong()).isEqualTo(NOON);
+    assertThat(last.get(6).asLong()).isGreaterThan(NOW.toEpochMilli());
   }
 
   @Test
-  void servesOnlyClosedCandles() throws Exception {
+  void servesTheFormingCandleWithItsValuesSoFarAndNothingLater() throws Exception {
     SimulatedExchange exchange = start();
     JsonNode candles = klines(exchange,
         "symbol=ETHUSDT&startTime=" + (NOON - 2 * MIN) + "&endTime=" + (NOON + 10 * MIN));
+    // the same minute once it has closed, from an exchange whose clock is a minute later
+    JsonNode closed = klines(start(ExchangeOptions.defaults().withClock(
+        ExchangeClock.fixed(NOW.plusSeconds(60)))), "symbol=ETHUSDT&startTime=" + NOON + "&limit=1");
 
     assertThat(candles).extracting(c -> c.get(0).asLong())
-        .containsExactly(NOON - 2 * MIN, NOON - MIN);
-    assertThat(klines(exchange, "symbol=ETHUSDT&startTime=" + NOON)).isEmpty();
+        .containsExactly(NOON - 2 * MIN, NOON - MIN, NOON);
+    JsonNode forming = candles.get(2);
+    JsonNode last = closed.get(0);
+    assertThat(forming.get(6).asLong()).isEqualTo(NOON + 59_999);
+    assertThat(forming.get(1).asText()).isEqualTo(last.get(1).asText());
+    // 30 of 60 seconds gone: half the volume, the close half way from the open to the final close
+    BigDecimal open = new BigDecimal(last.get(1).asText());
+    BigDecimal finalClose = new BigDecimal(last.get(4).asText());
+    BigDecimal finalVolume = new BigDecimal(last.get(5).asText());
+    assertThat(forming.get(5).asText()).isEqualTo(half(finalVolume).toPlainString());
+    assertThat(forming.get(4).asText()).isEqualTo(half(open.add(finalClose))
+        .setScale(finalClose.scale(), RoundingMode.HALF_UP).toPlainString());
+    assertThat(forming.get(8).asLong()).isEqualTo(last.get(8).asLong() / 2);
+    assertThat(forming).isNotEqualTo(last);
+    // the earlier minutes are final, the same from both exchanges
+    assertThat(candles.get(1)).isEqualTo(klines(started.get(1),
+        "symbol=ETHUSDT&startTime=" + (NOON - MIN) + "&limit=1").get(0));
+    assertThat(klines(exchange, "symbol=ETHUSDT&startTime=" + (NOON + MIN))).isEmpty();
+  }
+
+  static BigDecimal half(BigDecimal value) {
+    return value.divide(BigDecimal.valueOf(2)).setScale(value.scale(), RoundingMode.HALF_UP);
   }
 
   @Test
@@ -206,7 +231,7 @@ class SimulatedExchangeTest {
   void tickerSummarisesTheLastDayOfClosedCandles() throws Exception {
     SimulatedExchange exchange = start();
     JsonNode day = klines(exchange, "symbol=BTCUSDT&limit=1000&startTime=" + (NOON - 1440 * MIN));
-    JsonNode last = klines(exchange, "symbol=BTCUSDT&limit=1").get(0);
+    JsonNode last = klines(exchange, "symbol=BTCUSDT&limit=1&endTime=" + (NOON - 1)).get(0);
 
     JsonNode ticker = JSON.readTree(get(exchange, "/api/v3/ticker/24hr?symbol=BTCUSDT").body());
 
