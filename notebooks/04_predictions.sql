@@ -39,14 +39,13 @@ ORDER BY l.symbol;
 
 -- COMMAND ----------
 
--- Were the predictions right? Join each prediction with the close horizon_minutes later.
-SELECT p.model_version, p.direction, count(*) AS predictions,
-       round(avg(CASE WHEN (later.close > now.close) = (p.direction = 'up') THEN 1.0 ELSE 0.0 END), 3) AS hit_rate
-FROM IDENTIFIER(:schema || '.gold_trend_predictions') p
-JOIN IDENTIFIER(:schema || '.silver_candles_1m') now
-  ON now.symbol = p.symbol AND now.open_time = p.as_of
-JOIN IDENTIFIER(:schema || '.silver_candles_1m') later
-  ON later.symbol = p.symbol AND later.open_time = p.as_of + make_interval(0, 0, 0, 0, 0, p.horizon_minutes, 0)
-WHERE later.close <> now.close
-GROUP BY p.model_version, p.direction
-ORDER BY p.model_version DESC, p.direction;
+-- Were the predictions right? A model predicts only minutes after its data_to (the last minute it
+-- trained on); the first train after a prediction's horizon has passed fills in actual_direction
+-- and hit. The hit rate counts only predictions with a hit value: pending and flat ones are left out.
+SELECT model_version, count(*) AS predictions, count(actual_direction) AS with_outcome,
+       count_if(actual_direction = 'flat') AS flat, count_if(hit) AS hits,
+       round(count_if(hit) / nullif(count(hit), 0), 3) AS hit_rate
+FROM IDENTIFIER(:schema || '.gold_trend_predictions')
+WHERE model_version IN (SELECT model_version FROM IDENTIFIER(:schema || '.gold_model_runs'))
+GROUP BY model_version
+ORDER BY model_version DESC;

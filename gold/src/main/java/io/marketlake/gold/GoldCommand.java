@@ -39,11 +39,6 @@ public final class GoldCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String featuresEvery;
 
-  @Option(names = "--watermark", defaultValue = "10m", paramLabel = "DURATION",
-      description = "With --stream-5m: how late a candle may arrive and still count in the live"
-          + " table; later ones are counted and left to the batch job (default: ${DEFAULT-VALUE}).")
-  String watermark;
-
   @Option(names = "--debug", description = "Print stack traces.")
   boolean debug;
 
@@ -76,7 +71,8 @@ public final class GoldCommand implements Callable<Integer> {
 
   /**
    * Runs the live 5m view until it stops (available-now) or is stopped (Ctrl-C); after every
-   * wait, records the finished micro-batches in gold/candles_5m_live_batches and prints them.
+   * wait, prints the micro-batches it finished (each records itself in
+   * gold/candles_5m_live_batches).
    */
   private int stream(SparkSession spark, GoldConfig config) throws Exception {
     return io.marketlake.common.spark.SparkLeases.hold(spark, config.lakehouse(), config.s3(),
@@ -86,8 +82,7 @@ public final class GoldCommand implements Callable<Integer> {
   private int streamHoldingLease(SparkSession spark, GoldConfig config) throws Exception {
     Duration interval = io.marketlake.common.Durations.trigger("--trigger",
         trigger == null ? "30s" : trigger);
-    StreamingQuery query = FiveMinuteStream.start(spark, config.lakehouse(),
-        io.marketlake.common.Durations.parse("--watermark", watermark), interval);
+    StreamingQuery query = FiveMinuteStream.start(spark, config.lakehouse(), interval);
     long waitMillis = interval == null ? 10_000 : Math.max(1_000, interval.toMillis());
     long lastBatch = -1;
     long read = 0;
@@ -96,7 +91,7 @@ public final class GoldCommand implements Callable<Integer> {
     boolean stopped;
     do {
       stopped = query.awaitTermination(waitMillis);
-      FiveMinuteStream.Result r = FiveMinuteStream.recordBatches(spark, config.lakehouse(),
+      FiveMinuteStream.Result r = FiveMinuteStream.batchesSince(spark, config.lakehouse(),
           query, lastBatch);
       lastBatch = r.lastBatchId();
       read += r.candlesRead();
@@ -104,12 +99,12 @@ public final class GoldCommand implements Callable<Integer> {
       written += r.windowsWritten();
       if (r.batches() > 0 && !stopped) {
         System.out.printf("gold --stream-5m: batch %d: %d candles read, %d windows written,"
-            + " %d late candles left to the batch job%n", lastBatch, r.candlesRead(),
+            + " %d candles into windows written earlier%n", lastBatch, r.candlesRead(),
             r.windowsWritten(), r.lateCandles());
       }
     } while (!stopped);
-    System.out.printf("gold --stream-5m: %d candles read, %d windows written, %d late candles"
-        + " left to the batch job (per batch: gold/candles_5m_live_batches)%n", read, written,
+    System.out.printf("gold --stream-5m: %d candles read, %d windows written, %d candles into"
+        + " windows written earlier (per batch: gold/candles_5m_live_batches)%n", read, written,
         late);
     return Cli.OK;
   }

@@ -37,8 +37,7 @@ public final class PredictionsCommand implements Callable<Integer> {
     if (!DeltaTable.isDeltaTable(spark, predictions)) {
       throw new UsageException("No predictions at " + predictions + ": run train first");
     }
-    Row newest = spark.read().format("delta").load(lakehouse.goldModelRuns())
-        .orderBy(col("model_version").desc()).first();
+    Row newest = newestModel(spark, lakehouse);
     int version = newest.getAs("model_version");
     return spark.read().format("delta").load(predictions)
         .filter(col("model_version").equalTo(version))
@@ -52,6 +51,28 @@ public final class PredictionsCommand implements Callable<Integer> {
             newest.<Double>getAs("test_accuracy"),
             newest.<Double>getAs("baseline_majority_accuracy")))
         .toList();
+  }
+
+  /**
+   * A model version's live record: its predictions, those with an outcome (the horizon has
+   * passed and the move was not flat), and the hits among them.
+   */
+  public record HitRate(int modelVersion, long predictions, long withOutcome, long hits) {
+    /** Hits over predictions with an outcome; NaN when none has one yet. */
+    public double rate() {
+      return withOutcome == 0 ? Double.NaN : (double) hits / withOutcome;
+    }
+  }
+
+  /** The newest model's hit rate on its own predictions so far. */
+  public static HitRate hitRate(SparkSession spark, Lakehouse lakehouse) {
+    int version = newestModel(spark, lakehouse).getAs("model_version");
+    return TrendPredictions.hitRate(spark, lakehouse.goldPredictions(), version);
+  }
+
+  private static Row newestModel(SparkSession spark, Lakehouse lakehouse) {
+    return ModelVersions.newestCommitted(spark, lakehouse).orElseThrow(
+        () -> new UsageException("No model in " + lakehouse.goldModelRuns() + ": run train first"));
   }
 
   public static void print(List<LatestPrediction> rows, PrintStream out) {
@@ -72,6 +93,11 @@ public final class PredictionsCommand implements Callable<Integer> {
         lakehouse.s3());
     LakehouseSpark.configure(spark, lakehouse.s3());
     print(latest(spark, location), System.out);
+    HitRate hits = hitRate(spark, location);
+    System.out.printf(Locale.ROOT, "model v%d so far: %d predictions, %d with an outcome, hit rate"
+        + " %s%n", hits.modelVersion(), hits.predictions(), hits.withOutcome(),
+        hits.withOutcome() == 0 ? "n/a (no horizon has passed yet)"
+            : String.format(Locale.ROOT, "%.3f", hits.rate()));
     return Cli.OK;
   }
 

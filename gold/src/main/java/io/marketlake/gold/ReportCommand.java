@@ -101,9 +101,11 @@ public final class ReportCommand implements Callable<Integer> {
       Lakehouse lakehouse) {
     Map<String, List<ReportHtml.Prediction>> bySymbol = new HashMap<>();
     if (!DeltaTable.isDeltaTable(spark, lakehouse.goldPredictions())) return bySymbol;
+    // The newest committed model: a version whose train failed before model_runs is not shown.
+    java.util.Optional<Row> newest = ModelVersions.newestCommitted(spark, lakehouse);
+    if (newest.isEmpty()) return bySymbol;
     spark.read().format("delta").load(lakehouse.goldPredictions())
-        .withColumn("_newest", expr("max(model_version) OVER ()"))
-        .filter("model_version = _newest")
+        .filter(col("model_version").equalTo(newest.get().<Integer>getAs("model_version")))
         .orderBy("symbol", "as_of").collectAsList()
         .forEach(r -> bySymbol.computeIfAbsent(r.getAs("symbol"), s -> new ArrayList<>())
             .add(new ReportHtml.Prediction(r.<Timestamp>getAs("as_of").toInstant(),

@@ -29,8 +29,8 @@ public final class TrainCommand implements Callable<Integer> {
   int maxIter;
 
   @Option(names = "--predict-minutes", defaultValue = "60", paramLabel = "MINUTES",
-      description = "Write predictions for each symbol's latest this-many minutes"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Write predictions for each symbol's latest this-many minutes after the"
+          + " model's data_to (the last minute it trained on) (default: ${DEFAULT-VALUE}).")
   int predictMinutes;
 
   @Option(names = "--debug", description = "Print stack traces.")
@@ -53,9 +53,10 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.printf(java.util.Locale.ROOT,
         "train: model v%d on %d rows; walk-forward test (%d rows): AUC %.3f, accuracy %.3f,"
             + " balanced %.3f | baselines: majority %.3f, last move %.3f; %d predictions"
-            + " (%.1f s)%n", r.modelVersion(), r.trainRows(), m.rows(), m.auc(), m.accuracy(),
-        m.balancedAccuracy(), m.majorityAccuracy(), m.lastMoveAccuracy(), r.predictions(),
-        r.millis() / 1000.0);
+            + " after %s, %d earlier predictions' outcomes filled in (%.1f s)%n",
+        r.modelVersion(), r.trainRows(), m.rows(), m.auc(), m.accuracy(), m.balancedAccuracy(),
+        m.majorityAccuracy(), m.lastMoveAccuracy(), r.predictions(), r.dataTo(),
+        r.outcomesFilled(), r.millis() / 1000.0);
     return Cli.OK;
   }
 

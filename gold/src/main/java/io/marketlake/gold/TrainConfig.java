@@ -9,7 +9,8 @@ import java.util.Objects;
  * One training run.
  *
  * @param folds walk-forward folds for the reported metrics
- * @param predictMinutes predictions are written for each symbol's latest this-many minutes
+ * @param predictMinutes predictions are written for each symbol's latest this-many minutes after
+ *     the model's {@code data_to}
  */
 public record TrainConfig(Lakehouse lakehouse, S3Settings s3, String master, int folds,
     double regParam, int maxIter, int predictMinutes) {

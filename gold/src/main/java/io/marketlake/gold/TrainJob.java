@@ -1,7 +1,6 @@
 package io.marketlake.gold;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -25,7 +24,6 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,7 +35,9 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Trains the price-trend classifier on the gold features table, evaluates it walk-forward, saves
- * it under a new version, records the run in {@code model_runs} and writes predictions.
+ * it under a newly claimed version ({@link ModelVersions}), writes its predictions and the
+ * outcomes of earlier ones ({@link TrendPredictions}), and records the run in {@code model_runs},
+ * last: that row is the commit marker of the train.
  */
 public final class TrainJob {
   static final String ALGORITHM = "logistic_regression";
@@ -131,16 +131,22 @@ public final class TrainJob {
       }
       ModelEvaluation metrics = ModelEvaluation.weightedMean(evaluations);
 
-      // The model that serves predictions learns from all labelled history.
+      // The model that serves predictions learns from all labelled history, up to data_to.
       PipelineModel model = pipeline().fit(labelled);
-      int version = nextVersion(spark);
-      String modelPath = config.lakehouse().models() + "/v" + version;
-      model.write().overwrite().save(modelPath);
+      Timestamp dataTo = range.getTimestamp(1);
+      ModelVersions.Claim claim = ModelVersions.claim(spark, config.lakehouse());
+      int version = claim.version();
+      String modelPath = claim.modelPath(config.lakehouse());
+      model.write().save(modelPath);
       long trainRows = labelled.count();
+      long predictions = writePredictions(spark, model, features, version, horizon, dataTo);
+      long outcomes = TrendPredictions.fillOutcomes(spark, config.lakehouse().goldPredictions(),
+          spark.read().format("delta").load(featuresPath));
+      // Last: the commit marker. A train that fails before this line leaves no new version.
       appendRun(spark, version, modelPath, horizon, folds.size(), embargo, range, trainRows,
           metrics);
-      long predictions = writePredictions(spark, model, features, version, horizon);
-      return new TrainResult(version, modelPath, trainRows, metrics, predictions,
+      return new TrainResult(version, modelPath, trainRows, dataTo.toInstant(), metrics,
+          predictions, outcomes,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     } finally {
       features.unpersist();
@@ -162,13 +168,6 @@ public final class TrainJob {
         .and(col("open_time").lt(lit(Timestamp.from(until)))));
   }
 
-  private int nextVersion(SparkSession spark) {
-    String runs = config.lakehouse().goldModelRuns();
-    if (!DeltaTable.isDeltaTable(spark, runs)) return 1;
-    Row last = spark.read().format("delta").load(runs).agg(max("model_version")).first();
-    return last.isNullAt(0) ? 1 : last.getInt(0) + 1;
-  }
-
   private void appendRun(SparkSession spark, int version, String modelPath, int horizon,
       int folds, Duration embargo, Row range, long trainRows, ModelEvaluation m) {
     String params = String.format(java.util.Locale.ROOT,
@@ -183,37 +182,26 @@ public final class TrainJob {
         .save(config.lakehouse().goldModelRuns());
   }
 
-  /** Scores each symbol's latest minutes and MERGEs them into {@code trend_predictions}. */
+  /**
+   * Scores each symbol's latest minutes after {@code dataTo} (never a row the model was trained
+   * on) and inserts them into {@code trend_predictions}.
+   */
   private long writePredictions(SparkSession spark, PipelineModel model, Dataset<Row> features,
-      int version, int horizon) {
-    Dataset<Row> latest = features
-        .withColumn("_latest", max("open_time").over(
-            org.apache.spark.sql.expressions.Window.partitionBy("symbol")))
-        .filter(expr("open_time > _latest - make_dt_interval(0, 0, " + config.predictMinutes()
-            + ", 0)"));
-    Dataset<Row> predictions = model.transform(latest).select(
-        col("symbol"),
-        col("open_time").as("as_of"),
-        lit(horizon).as("horizon_minutes"),
-        functions.vector_to_array(col("probability"), "float64").getItem(1)
-            .as("probability_up"),
-        expr("CASE WHEN prediction = 1.0 THEN 'up' ELSE 'down' END").as("direction"),
-        lit(version).as("model_version"),
-        current_timestamp().as("predicted_at"));
-    String table = config.lakehouse().goldPredictions();
-    DeltaTable.createIfNotExists(spark).location(table).addColumns(predictions.schema())
-        .comment("Predicted direction of the close horizon_minutes after as_of, per model.")
-        .execute();
-    DeltaTable.forPath(spark, table).as("t")
-        .merge(predictions.as("s"), "t.symbol = s.symbol AND t.as_of = s.as_of"
-            + " AND t.horizon_minutes = s.horizon_minutes AND t.model_version = s.model_version")
-        .whenMatched().updateAll()
-        .whenNotMatched().insertAll()
-        .execute();
-    return latest.count();
+      int version, int horizon, Timestamp dataTo) {
+    Dataset<Row> predictions = TrendPredictions.fromScored(model.transform(
+        TrendPredictions.predictable(features, dataTo, config.predictMinutes())), version, horizon)
+        .localCheckpoint(true);
+    TrendPredictions.insert(spark, config.lakehouse().goldPredictions(), predictions);
+    return predictions.count();
   }
 
-  /** What one training run did. */
-  public record TrainResult(int modelVersion, String modelPath, long trainRows,
-      ModelEvaluation metrics, long predictions, long millis) {}
+  /**
+   * What one training run did.
+   *
+   * @param dataTo the last minute whose label the model was trained on: it predicts only later
+   *     minutes
+   * @param outcomesFilled earlier predictions (any version) whose outcome this run filled in
+   */
+  public record TrainResult(int modelVersion, String modelPath, long trainRows, Instant dataTo,
+      ModelEvaluation metrics, long predictions, long outcomesFilled, long millis) {}
 }

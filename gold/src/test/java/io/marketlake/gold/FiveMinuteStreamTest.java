@@ -9,7 +9,6 @@ import io.marketlake.common.spark.TestSpark;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -26,86 +25,121 @@ class FiveMinuteStreamTest {
   @TempDir Path dir;
 
   @Test
-  void windowsAppearOncePastTheWatermarkLateCandlesAreCountedAndTheBatchJobRepairs()
-      throws Exception {
+  void windowsAppearWithTheirFirstCandleAndAreCompleteOnceAllFiveAreIn() throws Exception {
     Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
-    DeltaTable.createIfNotExists(spark).location(lakehouse.silverCandles1m())
-        .addColumns(SyntheticCandles.SILVER).property("delta.enableChangeDataFeed", "true")
-        .execute();
+    createSilver(lakehouse);
     Set<Integer> delayed = Set.of(2, 3, 12, 25);
     SyntheticCandles first = new SyntheticCandles();
-    for (int m = 0; m < 30; m++) if (!delayed.contains(m)) minute(first, m);
+    for (int m = 0; m < 30; m++) if (!delayed.contains(m)) minute(first, "LINKUSDT", m);
     append(lakehouse, first);
-    Duration watermark = Duration.ofMinutes(10);
 
-    FiveMinuteStream.Result firstRun = run(lakehouse, watermark, -1);
+    FiveMinuteStream.Result firstRun = run(lakehouse, -1);
 
-    // Newest candle: minute 29, so the watermark is minute 19: windows ending by 15 are final.
+    // Minutes 0-29 less four: all six windows are there at once; three of them lack a minute.
     assertThat(firstRun.candlesRead()).isEqualTo(26);
     assertThat(firstRun.lateCandles()).isZero();
-    assertThat(firstRun.windowsWritten()).isEqualTo(3);
-
-    // Minutes 2, 3 and 12 arrive behind the watermark (19); 25 is behind the newest candle but
-    // ahead of the watermark, so it still counts. Minutes 30-59 move the watermark to 49.
-    SyntheticCandles second = new SyntheticCandles();
-    delayed.stream().sorted().forEach(m -> minute(second, m));
-    for (int m = 30; m < 60; m++) minute(second, m);
-    append(lakehouse, second);
-
-    FiveMinuteStream.Result secondRun = run(lakehouse, watermark, firstRun.lastBatchId());
-
-    assertThat(secondRun.candlesRead()).isEqualTo(34);
-    assertThat(secondRun.lateCandles()).isEqualTo(3);
-    assertThat(secondRun.windowsWritten()).isEqualTo(6);
-    Row recorded = spark.read().format("delta").load(FiveMinuteStream.batchesTable(lakehouse))
-        .selectExpr("sum(candles_read)", "sum(late_candles)", "sum(windows_written)",
-            "count(DISTINCT batch_id) = count(*)", "max(watermark)")
-        .first();
-    assertThat(recorded.getLong(0)).isEqualTo(60);
-    assertThat(recorded.getLong(1)).isEqualTo(3);
-    assertThat(recorded.getLong(2)).isEqualTo(9);
-    assertThat(recorded.getBoolean(3)).isTrue();
-    assertThat(recorded.getTimestamp(4).getTime()).isEqualTo(SyntheticCandles.T0 + 49 * 60_000L);
-
-    List<Row> live = spark.read().format("delta").load(FiveMinuteStream.liveTable(lakehouse))
-        .orderBy("window_start").collectAsList();
-    assertThat(live).extracting(r -> minutes(r.getAs("window_start")))
-        .containsExactly(0L, 5L, 10L, 15L, 20L, 25L, 30L, 35L, 40L);
-    Row withoutLate = live.get(0);
-    assertThat(withoutLate.<Long>getAs("candle_count")).isEqualTo(3L);
-    assertThat(withoutLate.<Boolean>getAs("complete")).isFalse();
+    assertThat(firstRun.windowsWritten()).isEqualTo(6);
+    List<Row> early = live(lakehouse);
+    assertThat(early).extracting(r -> minutes(r.getAs("window_start")) + ":"
+            + r.getAs("candle_count") + ":" + r.getAs("complete"))
+        .containsExactly("0:3:false", "5:5:true", "10:4:false", "15:5:true", "20:5:true",
+            "25:4:false");
+    Row withoutLate = early.get(0);
     assertThat(withoutLate.<BigDecimal>getAs("open")).isEqualByComparingTo("10.00");
     assertThat(withoutLate.<BigDecimal>getAs("close")).isEqualByComparingTo("10.045");
     assertThat(withoutLate.<BigDecimal>getAs("volume")).isEqualByComparingTo("8");  // 1+2+5
-    assertThat(live.get(2).<Long>getAs("candle_count")).isEqualTo(4L);
 
-    // Every window no late candle touched equals the batch rollup, field by field; minute 25
-    // came late but ahead of the watermark, so its window is complete.
-    Dataset<Row> batch = Rollups.rollup(silver(lakehouse), RollupWindow.FIVE_MINUTES)
-        .filter("window_start NOT IN (timestamp_millis(" + SyntheticCandles.T0 + "),"
-            + " timestamp_millis(" + (SyntheticCandles.T0 + 600_000) + "))"
-            + " AND window_start < timestamp_millis(" + (SyntheticCandles.T0 + 45 * 60_000)
-            + ")");
+    // The four delayed minutes arrive with minutes 30-59: each lands in its window, which
+    // becomes complete; minutes 2 and 3 change that window's close, not its open.
+    SyntheticCandles second = new SyntheticCandles();
+    delayed.stream().sorted().forEach(m -> minute(second, "LINKUSDT", m));
+    for (int m = 30; m < 60; m++) minute(second, "LINKUSDT", m);
+    append(lakehouse, second);
+
+    FiveMinuteStream.Result secondRun = run(lakehouse, firstRun.lastBatchId());
+
+    assertThat(secondRun.candlesRead()).isEqualTo(34);
+    assertThat(secondRun.lateCandles()).isEqualTo(4);
+    assertThat(secondRun.windowsWritten()).isEqualTo(9);
+    Row recorded = spark.read().format("delta").load(FiveMinuteStream.batchesTable(lakehouse))
+        .selectExpr("sum(candles_read)", "sum(late_candles)", "count(DISTINCT batch_id) = count(*)")
+        .first();
+    assertThat(recorded.getLong(0)).isEqualTo(60);
+    assertThat(recorded.getLong(1)).isEqualTo(4);
+    assertThat(recorded.getBoolean(2)).isTrue();
+
+    // Every window now equals the batch rollup of silver, field by field.
+    assertThat(live(lakehouse)).hasSize(12)
+        .allSatisfy(r -> assertThat(r.<Boolean>getAs("complete")).isTrue());
+    assertEqualsBatchRollup(lakehouse);
+
+    // The incremental batch job keeps candles_5m, the table of record, the same.
+    new GoldJob(new GoldConfig(lakehouse, S3Settings.aws(null), "local[2]", 15)).run(spark);
+    assertThat(spark.read().format("delta").load(lakehouse.goldCandles("5m"))
+        .filter("complete").count()).isEqualTo(12);
+  }
+
+  @Test
+  void aSymbolFarBehindTheOthersStillLandsItsCandlesAndItsWindowsSayWhetherTheyAreComplete()
+      throws Exception {
+    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
+    createSilver(lakehouse);
+    // AAA is an hour ahead; BBB has only its first three minutes.
+    SyntheticCandles first = new SyntheticCandles();
+    for (int m = 0; m < 60; m++) minute(first, "AAAUSDT", m);
+    for (int m = 0; m < 3; m++) minute(first, "BBBUSDT", m);
+    append(lakehouse, first);
+    FiveMinuteStream.Result firstRun = run(lakehouse, -1);
+
+    // BBB's minutes 3-7 arrive 50 minutes behind AAA's newest candle. A global watermark
+    // (newest open_time less 10 minutes, = minute 49) dropped every one of them.
+    SyntheticCandles second = new SyntheticCandles();
+    for (int m = 3; m < 8; m++) minute(second, "BBBUSDT", m);
+    append(lakehouse, second);
+    FiveMinuteStream.Result secondRun = run(lakehouse, firstRun.lastBatchId());
+
+    assertThat(secondRun.candlesRead()).isEqualTo(5);
+    assertThat(secondRun.lateCandles()).isEqualTo(2);  // minutes 3 and 4, into window 0
+    List<Row> bbb = live(lakehouse).stream()
+        .filter(r -> r.getAs("symbol").equals("BBBUSDT")).toList();
+    assertThat(bbb).extracting(r -> minutes(r.getAs("window_start")) + ":"
+            + r.getAs("candle_count") + ":" + r.getAs("complete"))
+        .containsExactly("0:5:true", "5:3:false");
+    assertThat(bbb.get(1).<BigDecimal>getAs("open")).isEqualByComparingTo("10.05");
+    assertThat(bbb.get(1).<BigDecimal>getAs("close")).isEqualByComparingTo("10.075");
+    assertThat(live(lakehouse).stream().filter(r -> r.getAs("symbol").equals("AAAUSDT")))
+        .hasSize(12).allSatisfy(r -> assertThat(r.<Boolean>getAs("complete")).isTrue());
+    assertEqualsBatchRollup(lakehouse);
+
+    // Replaying nothing new changes nothing.
+    FiveMinuteStream.Result idle = run(lakehouse, secondRun.lastBatchId());
+    assertThat(idle.candlesRead()).isZero();
+    assertThat(live(lakehouse)).hasSize(14);
+  }
+
+  private void assertEqualsBatchRollup(Lakehouse lakehouse) {
+    Dataset<Row> batch = Rollups.rollup(silver(lakehouse), RollupWindow.FIVE_MINUTES);
     Dataset<Row> liveRows = spark.read().format("delta")
-        .load(FiveMinuteStream.liveTable(lakehouse)).filter("candle_count = 5");
-    assertThat(liveRows.count()).isEqualTo(7);
+        .load(FiveMinuteStream.liveTable(lakehouse));
     assertThat(liveRows.select(cols()).exceptAll(batch.select(cols())).collectAsList()).isEmpty();
     assertThat(batch.select(cols()).exceptAll(liveRows.select(cols())).collectAsList()).isEmpty();
+  }
 
-    // The incremental batch job puts the late candles where they belong: candles_5m.
-    new GoldJob(new GoldConfig(lakehouse, S3Settings.aws(null), "local[2]", 15)).run(spark);
-    List<Row> repaired = spark.read().format("delta").load(lakehouse.goldCandles("5m"))
-        .filter("window_start IN (timestamp_millis(" + SyntheticCandles.T0 + "),"
-            + " timestamp_millis(" + (SyntheticCandles.T0 + 600_000) + "))")
-        .orderBy("window_start").collectAsList();
-    assertThat(repaired).extracting(r -> r.<Long>getAs("candle_count")).containsExactly(5L, 5L);
-    assertThat(repaired).extracting(r -> r.<Boolean>getAs("complete")).containsExactly(true, true);
+  private List<Row> live(Lakehouse lakehouse) {
+    return spark.read().format("delta").load(FiveMinuteStream.liveTable(lakehouse))
+        .orderBy("symbol", "window_start").collectAsList();
+  }
+
+  private void createSilver(Lakehouse lakehouse) {
+    DeltaTable.createIfNotExists(spark).location(lakehouse.silverCandles1m())
+        .addColumns(SyntheticCandles.SILVER).property("delta.enableChangeDataFeed", "true")
+        .execute();
   }
 
   /** A candle whose every field depends on its minute, so a misplaced one shows. */
-  private static void minute(SyntheticCandles candles, int m) {
+  private static void minute(SyntheticCandles candles, String symbol, int m) {
     BigDecimal open = new BigDecimal("10.00").add(new BigDecimal(m).movePointLeft(2));
-    candles.add("LINKUSDT", m, open.toPlainString(), open.add(new BigDecimal("0.02"))
+    candles.add(symbol, m, open.toPlainString(), open.add(new BigDecimal("0.02"))
             .add(new BigDecimal(m % 3).movePointLeft(2)).toPlainString(),
         open.subtract(new BigDecimal("0.01")).toPlainString(),
         open.add(new BigDecimal("0.005")).toPlainString(), String.valueOf(m + 1), 10L + m);
@@ -120,11 +154,10 @@ class FiveMinuteStreamTest {
     return (t.getTime() - SyntheticCandles.T0) / 60_000;
   }
 
-  private FiveMinuteStream.Result run(Lakehouse lakehouse, Duration watermark, long after)
-      throws Exception {
-    StreamingQuery query = FiveMinuteStream.start(spark, lakehouse, watermark, null);
+  private FiveMinuteStream.Result run(Lakehouse lakehouse, long after) throws Exception {
+    StreamingQuery query = FiveMinuteStream.start(spark, lakehouse, null);
     query.awaitTermination();
-    return FiveMinuteStream.recordBatches(spark, lakehouse, query, after);
+    return FiveMinuteStream.batchesSince(spark, lakehouse, query, after);
   }
 
   private Dataset<Row> silver(Lakehouse lakehouse) {

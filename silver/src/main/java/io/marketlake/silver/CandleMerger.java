@@ -16,24 +16,46 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * Deduplicates candles and MERGEs them into silver so that the newest version of each candle wins.
  *
- * <p>A version is newer when it reached bronze later ({@code ingest_time}); among versions that
- * reached bronze together, the higher Kafka offset wins (the key is the symbol, so every version of
- * a candle is in one partition, in production order). The MERGE updates a row only for a strictly
- * newer version, so replaying a batch, or the whole of bronze, changes nothing.
+ * <p>A version is newer when the exchange answered later ({@code fetched_at}: a candle fetched
+ * after its close is final, one fetched while it was forming is not); then, between versions of
+ * one fetch, when it reached bronze later ({@code ingest_time}); then by Kafka partition and
+ * offset, which orders versions in production order only within one partition and is therefore
+ * the last tie-break, never the first. A version without {@code fetched_at} counts as older than
+ * any with one. The MERGE updates a row only for a strictly newer version, so replaying a batch,
+ * or the whole of bronze, changes nothing, and an older fetch that reaches bronze late never
+ * replaces a newer one already in silver.
  */
 final class CandleMerger {
-  static final String NEWER =
-      "s.ingest_time > t.ingest_time"
-          + " OR (s.ingest_time = t.ingest_time AND s.kafka_offset > t.kafka_offset)";
+  /** The version order, most significant first; every column is "higher is newer". */
+  static final List<String> VERSION_ORDER =
+      List.of("fetched_at", "ingest_time", "kafka_partition", "kafka_offset");
+
+  /** Source row {@code s} is a strictly newer version than target row {@code t}. */
+  static final String NEWER = newer(0);
 
   private CandleMerger() {}
+
+  private static String newer(int i) {
+    String s = version("s", VERSION_ORDER.get(i));
+    String t = version("t", VERSION_ORDER.get(i));
+    if (i == VERSION_ORDER.size() - 1) return s + " > " + t;
+    return s + " > " + t + " OR (" + s + " = " + t + " AND (" + newer(i + 1) + "))";
+  }
+
+  /** A version column of {@code alias}, never null: a missing fetch time sorts oldest. */
+  private static String version(String alias, String column) {
+    return column.equals("fetched_at")
+        ? "coalesce(" + alias + ".fetched_at, TIMESTAMP '1970-01-01 00:00:00')"
+        : alias + "." + column;
+  }
 
   /** Keeps one row per (symbol, interval, open_time): the newest version. Pure. */
   static Dataset<Row> latestPerCandle(Dataset<Row> candles) {
     return candles
         .withColumn("_version_rank", row_number().over(
             Window.partitionBy("symbol", "interval", "open_time")
-                .orderBy(col("ingest_time").desc(), col("kafka_offset").desc())))
+                .orderBy(VERSION_ORDER.stream().map(c -> col(c).desc_nulls_last())
+                    .toArray(org.apache.spark.sql.Column[]::new))))
         .filter(col("_version_rank").equalTo(1))
         .drop("_version_rank");
   }
