@@ -63,19 +63,23 @@ final class FakeBinance extends Dispatcher {
     int limit = Integer.parseInt(request.getUrl().queryParameter("limit"));
     long servedBy = now.getAsLong();
     if (servedBy < lateUntil) servedBy -= lateBy;
-    return json(klines(start, end, limit, servedBy, noCandle));
+    // A late exchange has not got the newest candles at all: it serves no forming one either.
+    return json(klines(start, end, limit, servedBy, noCandle, servedBy == now.getAsLong()));
   }
 
   /**
    * Candles with open time in [start, end] (inclusive, as Binance) that began by {@code now}: the
-   * closed ones, and the forming one if {@code now} is inside its minute; none for the minutes in
-   * {@code noCandle}.
+   * closed ones, and (if {@code forming}) the one whose minute {@code now} is in; none for the
+   * minutes in {@code noCandle}.
    */
-  static String klines(long start, long end, int limit, long now, Set<Long> noCandle) {
+  static String klines(long start, long end, int limit, long now, Set<Long> noCandle,
+      boolean forming) {
     StringBuilder out = new StringBuilder("[");
     long first = -Math.floorDiv(-start, 60_000L) * 60_000L;
     int n = 0;
-    for (long t = first; t <= end && t <= now && n < limit; t += 60_000) {
+    // The newest open time served: the forming candle's, or the last closed one's.
+    long newest = forming ? now : now - 60_000;
+    for (long t = first; t <= end && t <= newest && n < limit; t += 60_000) {
       if (noCandle.contains(t)) continue;
       if (n++ > 0) out.append(',');
       out.append(t + 60_000 <= now ? kline(t) : formingKline(t));

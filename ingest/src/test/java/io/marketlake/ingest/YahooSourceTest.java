@@ -193,6 +193,7 @@ class YahooSourceTest {
 
     assertThat(second.candles()).isEqualTo(1);
     assertThat(producer.history()).extracting(r -> MessageCodec.decode(r.value()))
+        .filteredOn(m -> m.kind().equals(MarketMessage.KIND_CANDLE))
         .extracting(MarketMessage::openTime, m -> m.close().toPlainString())
         .containsExactly(org.assertj.core.groups.Tuple.tuple(T0, "194.19000244140625"),
             org.assertj.core.groups.Tuple.tuple(T0 + 120_000, "194.0"));

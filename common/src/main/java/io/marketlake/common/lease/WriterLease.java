@@ -80,6 +80,15 @@ public final class WriterLease implements AutoCloseable {
    */
   public static WriterLease acquire(LeaseStore store, String job, Duration heartbeat,
       LeaseHolder me) {
+    // One acquire at a time per process: between a create and HELD_HERE.add, another thread of
+    // this process would read the new epoch as "ours, from a run that ended" and take it over.
+    synchronized (HELD_HERE) {
+      return acquireLocked(store, job, heartbeat, me);
+    }
+  }
+
+  private static WriterLease acquireLocked(LeaseStore store, String job, Duration heartbeat,
+      LeaseHolder me) {
     try {
       for (int attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
         long top = store.epochs(job).stream().mapToLong(Long::longValue).max().orElse(0);

@@ -167,11 +167,14 @@ public abstract class WriterLeaseContract {
   @Test
   void theHolderRenewsSoItOutlivesItsExpiry() {
     String job = newJob();
-    try (WriterLease held = WriterLease.acquire(store(), job, FAST, LeaseHolder.current())) {
+    // A 1 s heartbeat (3 s expiry), not FAST: a renewal delayed by a busy machine must not
+    // lose the lease in a test about renewing.
+    Duration heartbeat = Duration.ofSeconds(1);
+    try (WriterLease held = WriterLease.acquire(store(), job, heartbeat, LeaseHolder.current())) {
       Instant started = Instant.parse(held.record().startedAt());
-      await().atMost(Duration.ofSeconds(10)).until(() -> Duration.between(started,
-          Instant.parse(held.record().heartbeatAt())).compareTo(Duration.ofSeconds(2)) > 0);
-      // Older than its 0.9 s expiry by now, had it not been renewed.
+      await().atMost(Duration.ofSeconds(15)).until(() -> Duration.between(started,
+          Instant.parse(held.record().heartbeatAt())).compareTo(Duration.ofMillis(3500)) > 0);
+      // Older than its 3 s expiry by now, had it not been renewed.
       assertThatThrownBy(() -> WriterLease.acquire(store(), job, SLOW, otherHost()))
           .isInstanceOf(LeaseHeldException.class);
       assertThat(held.lostException()).isNull();
