@@ -48,8 +48,12 @@ import org.apache.spark.sql.types.StructType;
  * day, the trading session for an exchange-listed symbol (its closed hours come as empty answers).
  * A candle wins over an empty answer for the same minute.
  *
- * <p>Each silver batch recomputes only the days it touched, plus the days its rows added to a
+ * <p>Only the days silver batches touched are recomputed, plus the days their rows added to a
  * symbol's span (the old last day whose tail is now inside the span, and any day in between).
+ * Batches {@link #record} those days; a {@link #flush} recomputes them all at once, so a live
+ * silver pays for the ledger once per flush interval, not in every micro-batch. Days recorded but
+ * not flushed when a job dies are caught up by the next batch after the restart: the spans read
+ * back from the ledger end where its last flush did, so the days since are in the next window.
  * The spans are read from the ledger once per job and then kept in memory: silver is the
  * ledger's only writer.
  */
@@ -63,6 +67,8 @@ final class CompletenessLedger {
 
   /** Tracked span per (source, symbol); null until the first batch reads them. */
   private Map<List<String>, Span> tracked;
+  /** Per (source, symbol, day), the part of the day to recompute at the next flush. */
+  private final Map<List<String>, DayWindow> pending = new HashMap<>();
 
   /** A symbol's range of known minutes, {@code [from, until)}. */
   record Span(String source, String symbol, Instant from, Instant until) {}
@@ -176,29 +182,59 @@ final class CompletenessLedger {
   }
 
   /**
-   * Recomputes the days a batch touched and MERGEs them into the ledger. {@code batchCandles}
-   * and {@code batchGaps} are the rows the batch merged into silver candles and exchange gaps.
+   * Recomputes the days a batch touched and MERGEs them into the ledger: {@link #record} and
+   * {@link #flush} at once.
    *
    * @return the number of (symbol, day) rows recomputed
    */
   long update(SparkSession spark, Lakehouse lakehouse, Dataset<Row> batchCandles,
       Dataset<Row> batchGaps) {
+    record(spark, lakehouse, batchCandles, batchGaps);
+    return flush(spark, lakehouse);
+  }
+
+  /**
+   * Notes the days a batch touched, to be recomputed by the next {@link #flush}. {@code
+   * batchCandles} and {@code batchGaps} are the rows the batch merged into silver candles and
+   * exchange gaps. Cheap: one small aggregate of the batch.
+   */
+  void record(SparkSession spark, Lakehouse lakehouse, Dataset<Row> batchCandles,
+      Dataset<Row> batchGaps) {
     List<Row> batch = batchSpans(batchCandles, batchGaps).collectAsList();
-    if (batch.isEmpty()) return 0;
+    if (batch.isEmpty()) return;
     if (tracked == null) tracked = readSpans(spark, lakehouse);
-    String symbols = batch.stream().map(r -> "'" + r.getString(1).replace("'", "''") + "'")
-        .distinct().collect(Collectors.joining(", ", "(", ")"));
-    List<DayWindow> windows = new ArrayList<>();
-    Map<List<String>, Span> widened = new HashMap<>();
     for (Row r : batch) {
       List<String> key = List.of(r.getString(0), r.getString(1));
       Span b = span(r);
       Span old = tracked.get(key);
-      windows.addAll(windows(b, old));
-      widened.put(key, old == null ? b : new Span(b.source(), b.symbol(),
+      for (DayWindow w : windows(b, old)) {
+        pending.merge(List.of(w.source(), w.symbol(), day(w.from()).toString()), w,
+            (a, c) -> new DayWindow(a.source(), a.symbol(),
+                a.from().isBefore(c.from()) ? a.from() : c.from(),
+                a.until().isAfter(c.until()) ? a.until() : c.until()));
+      }
+      tracked.put(key, old == null ? b : new Span(b.source(), b.symbol(),
           old.from().isBefore(b.from()) ? old.from() : b.from(),
           old.until().isAfter(b.until()) ? old.until() : b.until()));
     }
+  }
+
+  /** True when days are waiting for {@link #flush}. */
+  boolean hasPending() {
+    return !pending.isEmpty();
+  }
+
+  /**
+   * Recomputes the days {@link #record}ed since the last flush from the silver tables and MERGEs
+   * them into the ledger.
+   *
+   * @return the number of (symbol, day) rows recomputed
+   */
+  long flush(SparkSession spark, Lakehouse lakehouse) {
+    if (pending.isEmpty()) return 0;
+    List<DayWindow> windows = List.copyOf(pending.values());
+    String symbols = windows.stream().map(w -> "'" + w.symbol().replace("'", "''") + "'")
+        .distinct().collect(Collectors.joining(", ", "(", ")"));
     Instant first = windows.stream().map(DayWindow::from).min(Instant::compareTo).orElseThrow();
     Instant last = windows.stream().map(DayWindow::until).max(Instant::compareTo).orElseThrow();
     List<Row> windowRows = windows.stream().map(d -> RowFactory.create(d.source(), d.symbol(),
@@ -217,7 +253,7 @@ final class CompletenessLedger {
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();
-    tracked.putAll(widened);
+    pending.clear();
     return windows.size();
   }
 

@@ -31,13 +31,20 @@ public final class SilverCommand implements Callable<Integer> {
           + " that interval.")
   String trigger;
 
+  @Option(names = "--ledger-interval", defaultValue = "1m", paramLabel = "DURATION",
+      description = "At most how often a running silver recomputes the completeness ledger of the"
+          + " days its batches touched (default 1m; 0s: every batch). It is always brought up to"
+          + " date when the run ends.")
+  String ledgerInterval;
+
   @Option(names = "--debug", description = "Print stack traces.")
   boolean debug;
 
   SilverConfig toConfig() {
     return new SilverConfig(lakehouse.lakehouse(), lakehouse.s3(), lakehouse.master(),
         rulesFile == null ? QualityRules.defaults() : QualityRules.load(rulesFile),
-        maxFilesPerTrigger, io.marketlake.common.Durations.trigger("--trigger", trigger));
+        maxFilesPerTrigger, io.marketlake.common.Durations.trigger("--trigger", trigger),
+        io.marketlake.common.Durations.parse("--ledger-interval", ledgerInterval));
   }
 
   @Override

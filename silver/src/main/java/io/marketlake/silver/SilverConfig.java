@@ -10,14 +10,26 @@ import java.util.Objects;
  *
  * @param trigger null for available-now (process the bronze rows there are, then stop), else the
  *     processing-time interval of a query that keeps running
+ * @param ledgerInterval at most how often the completeness ledger is recomputed while the job
+ *     runs (its first batch, then once per interval, and when the job ends); zero for every batch
  */
 public record SilverConfig(Lakehouse lakehouse, S3Settings s3, String master,
-    List<QualityRule> rules, Integer maxFilesPerTrigger, java.time.Duration trigger) {
+    List<QualityRule> rules, Integer maxFilesPerTrigger, java.time.Duration trigger,
+    java.time.Duration ledgerInterval) {
+  /** How often a running silver recomputes the completeness ledger's touched days. */
+  public static final java.time.Duration DEFAULT_LEDGER_INTERVAL = java.time.Duration.ofMinutes(1);
 
   public SilverConfig {
     Objects.requireNonNull(lakehouse, "lakehouse");
     Objects.requireNonNull(s3, "s3");
+    Objects.requireNonNull(ledgerInterval, "ledgerInterval");
     rules = List.copyOf(rules);
+  }
+
+  /** The default ledger interval. */
+  public SilverConfig(Lakehouse lakehouse, S3Settings s3, String master, List<QualityRule> rules,
+      Integer maxFilesPerTrigger, java.time.Duration trigger) {
+    this(lakehouse, s3, master, rules, maxFilesPerTrigger, trigger, DEFAULT_LEDGER_INTERVAL);
   }
 
   /** An available-now run. */

@@ -31,8 +31,9 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * Bronze → silver candles, incrementally: a Delta streaming read of bronze (its checkpoint records
  * which bronze versions are done), and per micro-batch: parse, quality rules, quarantine,
- * deduplicate, MERGE; then the exchange's empty answers into {@code exchange_gaps} and the
- * completeness ledger for the days the batch touched ({@link CompletenessLedger}).
+ * deduplicate, MERGE; then the exchange's empty answers into {@code exchange_gaps}, and the days
+ * the batch touched noted for the completeness ledger ({@link CompletenessLedger}), recomputed
+ * once per {@link SilverConfig#ledgerInterval} and when the run ends.
  *
  * <p>Quarantine and metrics appends are idempotent per micro-batch ({@code txnAppId}, {@code
  * txnVersion}), and the MERGE only ever replaces a row with a newer version, so a batch retried
@@ -48,6 +49,8 @@ public final class SilverJob {
   private final AtomicLong emptyAnswers = new AtomicLong();
   private final AtomicLong ledgerDays = new AtomicLong();
   private final AtomicLong ledgerNanos = new AtomicLong();
+  /** When the ledger was last flushed ({@link System#nanoTime}); the first batch flushes. */
+  private volatile long lastLedgerFlush = System.nanoTime() - Long.MAX_VALUE / 2;
   private final AtomicLong quarantined = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong warned = new AtomicLong();
@@ -81,6 +84,7 @@ public final class SilverJob {
       if (cause != null) throw (QualityFailure) cause;
       throw e;
     }
+    flushLedger(spark);
     return result(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
@@ -193,11 +197,25 @@ public final class SilverJob {
     if (valid > 0) {
       ExchangeGaps.merge(spark, config.lakehouse().silverExchangeGaps(), gaps);
     }
-    ledgerDays.addAndGet(ledger.update(spark, config.lakehouse(), accepted,
-        valid > 0 ? gaps : gaps.limit(0)));
+    ledger.record(spark, config.lakehouse(), accepted, valid > 0 ? gaps : gaps.limit(0));
     emptyAnswers.addAndGet(valid);
     ledgerNanos.addAndGet(System.nanoTime() - started);
+    if (System.nanoTime() - lastLedgerFlush >= config.ledgerInterval().toNanos()) {
+      flushLedger(spark);
+    }
     return all;
+  }
+
+  /**
+   * Recomputes the ledger days the batches since the last flush touched. Called by the batches
+   * once per {@link SilverConfig#ledgerInterval} and when {@link #run} ends; a caller of {@link
+   * #start} calls it after stopping the query.
+   */
+  public void flushLedger(SparkSession spark) {
+    long started = System.nanoTime();
+    ledgerDays.addAndGet(ledger.flush(spark, config.lakehouse()));
+    lastLedgerFlush = System.nanoTime();
+    ledgerNanos.addAndGet(lastLedgerFlush - started);
   }
 
   /** Appends refused rows (with their {@code failed_rules}), once per batch and {@code txnAppId}. */
