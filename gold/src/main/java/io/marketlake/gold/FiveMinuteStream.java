@@ -6,9 +6,7 @@ import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.sum;
 
 import io.delta.tables.DeltaTable;
@@ -18,7 +16,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -107,21 +107,15 @@ public final class FiveMinuteStream {
     return insertedCandles
         .withColumn("window_start", expr(RollupWindow.FIVE_MINUTES.startOf("open_time")))
         .groupBy("symbol", "window_start")
-        .agg(
-            min_by(col("open"), col("open_time")).as("open"),
-            max(col("high")).as("high"),
-            min(col("low")).as("low"),
-            max_by(col("close"), col("open_time")).as("close"),
-            sum(col("volume")).cast(GoldSchema.VOLUME).as("volume"),
-            sum(col("quote_volume")).cast(GoldSchema.VOLUME).as("quote_volume"),
-            sum(col("trades")).as("trades"),
-            count(lit(1)).as("candle_count"),
-            min(col("open_time")).as("first_open_time"),
-            max(col("open_time")).as("last_open_time"))
+        .agg(min(col("open_time")).as("first_open_time"), Stream.concat(
+            Rollups.OHLCV.stream(), Stream.of(max(col("open_time")).as("last_open_time")))
+            .toArray(Column[]::new))
         .select(col("symbol"), col("window_start"),
             expr("window_start + INTERVAL 5 MINUTES").as("window_end"),
-            col("open"), col("high"), col("low"), col("close"), col("volume"),
-            col("quote_volume"), col("trades"), col("candle_count"),
+            col("open"), col("high"), col("low"), col("close"),
+            col("volume").cast(GoldSchema.VOLUME).as("volume"),
+            col("quote_volume").cast(GoldSchema.VOLUME).as("quote_volume"), col("trades"),
+            col("candle_count"),
             col("candle_count").equalTo(RollupWindow.FIVE_MINUTES.expectedCandles())
                 .as("complete"),
             col("first_open_time"), col("last_open_time"),

@@ -11,11 +11,28 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.sum;
 
+import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** OHLCV rollups of 1m candles. Pure transforms. */
 final class Rollups {
+  /**
+   * The aggregates of a window's candles: open of the first by time, high max, low min, close of
+   * the last, volumes and trades summed (null only when every candle lacks the field), and
+   * {@code candle_count}.
+   */
+  static final List<Column> OHLCV = List.of(
+      min_by(col("open"), col("open_time")).as("open"),
+      max(col("high")).as("high"),
+      min(col("low")).as("low"),
+      max_by(col("close"), col("open_time")).as("close"),
+      sum(col("volume")).as("volume"),
+      sum(col("quote_volume")).as("quote_volume"),
+      sum(col("trades")).as("trades"),
+      count(lit(1)).as("candle_count"));
+
   private Rollups() {}
 
   /**
@@ -27,15 +44,7 @@ final class Rollups {
     return candles
         .withColumn("window_start", expr(window.startOf("open_time")))
         .groupBy("symbol", "window_start")
-        .agg(
-            min_by(col("open"), col("open_time")).as("open"),
-            max(col("high")).as("high"),
-            min(col("low")).as("low"),
-            max_by(col("close"), col("open_time")).as("close"),
-            sum(col("volume")).as("volume"),
-            sum(col("quote_volume")).as("quote_volume"),
-            sum(col("trades")).as("trades"),
-            count(lit(1)).as("candle_count"))
+        .agg(OHLCV.get(0), OHLCV.subList(1, OHLCV.size()).toArray(Column[]::new))
         .select(
             col("symbol"),
             lit(window.label()).as("window"),

@@ -80,8 +80,7 @@ class TrainJobTest {
   void predictionsAreOnlyOfMinutesAfterDataToAndALaterTrainFillsInTheirOutcomes()
       throws Exception {
     Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
-    writeFeatures(lakehouse, 1440);
-    TrainJob.TrainResult first = new TrainJob(smallConfig(lakehouse)).run(spark);
+    TrainJob.TrainResult first = trainOnOneDay(lakehouse);
 
     // The last label used is the one of minute 1424 (its close 15 minutes on is minute 1439):
     // data_to is minute 1424, and only minutes 1425-1439 are predicted, 15 per symbol, not the
@@ -101,7 +100,7 @@ class TrainJobTest {
     // 30 more minutes arrive: every v1 prediction's horizon (as_of + 15 <= minute 1454) has
     // passed, and the next train fills in what happened, checked here against the closes.
     writeFeatures(lakehouse, 1470);
-    TrainJob.TrainResult second = new TrainJob(smallConfig(lakehouse)).run(spark);
+    TrainJob.TrainResult second = trainSmall(lakehouse);
 
     assertThat(second.outcomesFilled()).isEqualTo(30);
     Map<String, Double> closes = new HashMap<>();
@@ -133,13 +132,12 @@ class TrainJobTest {
   void aTrainThatFailsWritingPredictionsLeavesNoNewVersionAndItsNumberIsNotReused()
       throws Exception {
     Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
-    writeFeatures(lakehouse, 1440);
-    TrainJob.TrainResult first = new TrainJob(smallConfig(lakehouse)).run(spark);
+    TrainJob.TrainResult first = trainOnOneDay(lakehouse);
     // The next train's predictions write fails: the table refuses any version above 1.
     spark.sql("ALTER TABLE delta.`" + lakehouse.goldPredictions()
         + "` ADD CONSTRAINT only_v1 CHECK (model_version = 1)");
 
-    assertThatThrownBy(() -> new TrainJob(smallConfig(lakehouse)).run(spark))
+    assertThatThrownBy(() -> trainSmall(lakehouse))
         .hasStackTraceContaining("only_v1");
 
     // model_runs is the commit marker: v1 is still the newest model, with its predictions.
@@ -152,7 +150,7 @@ class TrainJobTest {
     // The failed train claimed v2: the next one is v3, in a directory of its own, and v1's
     // model is untouched.
     spark.sql("ALTER TABLE delta.`" + lakehouse.goldPredictions() + "` DROP CONSTRAINT only_v1");
-    TrainJob.TrainResult third = new TrainJob(smallConfig(lakehouse)).run(spark);
+    TrainJob.TrainResult third = trainSmall(lakehouse);
     assertThat(third.modelVersion()).isEqualTo(3);
     assertThat(third.modelPath()).isNotEqualTo(first.modelPath());
     assertThat(localFile(first.modelPath())).isDirectory();
@@ -193,8 +191,16 @@ class TrainJobTest {
     return new java.io.File(java.net.URI.create(path.replace("file:/", "file:///")));
   }
 
-  private static TrainConfig smallConfig(Lakehouse lakehouse) {
-    return new TrainConfig(lakehouse, S3Settings.aws(null), "local[2]", 2, 0.01, 10, 60);
+  /** Features of two random walks over one day, then a quick train on them. */
+  private TrainJob.TrainResult trainOnOneDay(Lakehouse lakehouse) throws Exception {
+    writeFeatures(lakehouse, 1440);
+    return trainSmall(lakehouse);
+  }
+
+  /** A quick train: two folds, ten iterations. */
+  private TrainJob.TrainResult trainSmall(Lakehouse lakehouse) throws Exception {
+    return new TrainJob(new TrainConfig(lakehouse, S3Settings.aws(null), "local[2]", 2, 0.01, 10,
+        60)).run(spark);
   }
 
   private TrainJob.TrainResult train(SyntheticCandles candles) throws Exception {
