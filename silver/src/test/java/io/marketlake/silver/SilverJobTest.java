@@ -153,8 +153,10 @@ class SilverJobTest {
     Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
     appendBronze(lakehouse, new BronzeFixture()
         .add(candle("LINKUSDT", 1, "10.5"), at("2026-02-02T00:00:00Z")));
+    // The ledger: recomputed by the first batch, then not again within the hour.
     SilverJob job = new SilverJob(new SilverConfig(lakehouse, S3Settings.aws(null), "local[2]",
-        QualityRules.defaults(), null, java.time.Duration.ofMillis(200)));
+        QualityRules.defaults(), null, java.time.Duration.ofMillis(200),
+        java.time.Duration.ofHours(1)));
     org.apache.spark.sql.streaming.StreamingQuery query = job.start(spark);
     try {
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
@@ -167,9 +169,14 @@ class SilverJobTest {
       // The whole second batch, not just its candle MERGE: the ledger comes after it.
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
           .until(() -> silverIfExists(lakehouse).size() == 2 && job.result(0).batches() >= 2);
+      assertThat(ledger(lakehouse)).as("not recomputed by the second batch").containsExactly(
+          "binance LINKUSDT 2026-02-01 tracked 1 expected 1 present 1 none 0 missing 0 []");
     } finally {
       query.stop();
     }
+    job.flushLedger(spark);
+    assertThat(ledger(lakehouse)).containsExactly(
+        "binance LINKUSDT 2026-02-01 tracked 2 expected 2 present 2 none 0 missing 0 []");
     assertThat(silver(lakehouse)).containsExactly("LINKUSDT@1=10.5", "LINKUSDT@2=10.5");
     assertThat(job.result(0).batches()).isGreaterThanOrEqualTo(2);
     assertThat(spark.read().format("delta").load(lakehouse.silverCandles1m())
