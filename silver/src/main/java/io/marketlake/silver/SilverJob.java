@@ -49,8 +49,11 @@ public final class SilverJob {
   private final AtomicLong emptyAnswers = new AtomicLong();
   private final AtomicLong ledgerDays = new AtomicLong();
   private final AtomicLong ledgerNanos = new AtomicLong();
-  /** When the ledger was last flushed ({@link System#nanoTime}); the first batch flushes. */
-  private volatile long lastLedgerFlush = System.nanoTime() - Long.MAX_VALUE / 2;
+  /**
+   * When the ledger was last flushed ({@link System#nanoTime}). A running query's first batch
+   * flushes, so the ledger shows up at once; an available-now run flushes when it ends.
+   */
+  private volatile long lastLedgerFlush;
   private final AtomicLong quarantined = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong warned = new AtomicLong();
@@ -61,6 +64,8 @@ public final class SilverJob {
   public SilverJob(SilverConfig config) {
     this.config = config;
     this.quality = new QualityCheck(config.rules());
+    this.lastLedgerFlush = config.trigger() == null ? System.nanoTime()
+        : System.nanoTime() - Long.MAX_VALUE / 2;
   }
 
   /**
