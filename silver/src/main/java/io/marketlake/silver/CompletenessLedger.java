@@ -182,18 +182,6 @@ final class CompletenessLedger {
   }
 
   /**
-   * Recomputes the days a batch touched and MERGEs them into the ledger: {@link #record} and
-   * {@link #flush} at once.
-   *
-   * @return the number of (symbol, day) rows recomputed
-   */
-  long update(SparkSession spark, Lakehouse lakehouse, Dataset<Row> batchCandles,
-      Dataset<Row> batchGaps) {
-    record(spark, lakehouse, batchCandles, batchGaps);
-    return flush(spark, lakehouse);
-  }
-
-  /**
    * Notes the days a batch touched, to be recomputed by the next {@link #flush}. {@code
    * batchCandles} and {@code batchGaps} are the rows the batch merged into silver candles and
    * exchange gaps. Cheap: one small aggregate of the batch.
