@@ -1,10 +1,11 @@
 package io.marketlake.silver;
 
+import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
@@ -12,9 +13,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
@@ -33,7 +31,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -128,57 +125,62 @@ final class CompletenessLedger {
   /**
    * The ledger rows of {@code windows} ({@code source, symbol, tracked_from, tracked_until}, each
    * within one UTC day), from the candles and empty answers of those days. Pure.
+   *
+   * <p>One aggregation: per window, the sorted minutes (epoch minutes) with a candle and those
+   * answered empty; tracked, empty, missing minutes and the missing ranges are array functions
+   * over those two lists (at most 1,440 each), not a row per minute.
    */
   static Dataset<Row> compute(Dataset<Row> windows, Dataset<Row> candles, Dataset<Row> gaps) {
-    Dataset<Row> w = windows.withColumn("day", expr("to_date(tracked_from)"));
-    Dataset<Row> minutes = w.select(col("source"), col("symbol"), col("day"), explode(expr(
-        "sequence(tracked_from, tracked_until - INTERVAL 1 MINUTE, INTERVAL 1 MINUTE)"))
-        .as("minute"));
+    Dataset<Row> w = windows.select(col("source"), col("symbol"),
+        expr("to_date(tracked_from)").as("day"), col("tracked_from"), col("tracked_until"),
+        expr("unix_millis(tracked_from) div 60000").as("_from_m"),
+        expr("unix_millis(tracked_until) div 60000").as("_until_m"));
+    Column sameSymbol = expr("x.source = w.source AND x.symbol = w.symbol");
     Dataset<Row> present = candles.filter(col("interval").equalTo(ONE_MINUTE))
-        .select(col("source"), col("symbol"), col("open_time").as("minute"))
-        .distinct().withColumn("_present", lit(true));
-    Dataset<Row> answeredEmpty = gaps.filter(col("interval").equalTo(ONE_MINUTE)).as("g")
-        .join(w.as("w"), expr("g.source = w.source AND g.symbol = w.symbol"
-            + " AND g.gap_start < w.tracked_until AND g.gap_end_exclusive > w.tracked_from"))
-        .select(col("w.source"), col("w.symbol"), explode(expr("sequence("
-            + "greatest(g.gap_start, w.tracked_from),"
-            + " least(g.gap_end_exclusive, w.tracked_until) - INTERVAL 1 MINUTE,"
-            + " INTERVAL 1 MINUTE)")).as("minute"))
-        .distinct().withColumn("_empty", lit(true));
-    List<String> key = List.of("source", "symbol", "minute");
-    Column isPresent = coalesce(col("_present"), lit(false));
-    Column isEmpty = not(isPresent).and(coalesce(col("_empty"), lit(false)));
-    Dataset<Row> status = minutes
-        .join(present, scala(key), "left")
-        .join(answeredEmpty, scala(key), "left")
-        .select(col("source"), col("symbol"), col("day"), col("minute"),
-            isPresent.as("present"), isEmpty.as("empty"),
-            not(isPresent).and(not(isEmpty)).as("missing"));
-
-    Dataset<Row> counts = status.groupBy("source", "symbol", "day").agg(
-        count(lit(1)).as("tracked_minutes"),
-        sum(when(col("present"), 1L).otherwise(0L)).as("present_minutes"),
-        sum(when(col("empty"), 1L).otherwise(0L)).as("exchange_none_minutes"),
-        sum(when(col("missing"), 1L).otherwise(0L)).as("missing_minutes"));
-    // Gaps and islands: consecutive missing minutes share (minute number - rank).
-    Dataset<Row> ranges = status.filter(col("missing"))
-        .withColumn("_island", expr("unix_millis(minute) div 60000").minus(row_number().over(
-            Window.partitionBy("source", "symbol", "day").orderBy("minute"))))
-        .groupBy("source", "symbol", "day", "_island")
-        .agg(min("minute").as("start"),
-            max("minute").plus(expr("INTERVAL 1 MINUTE")).as("end_exclusive"))
-        .groupBy("source", "symbol", "day")
-        .agg(array_sort(collect_list(struct(col("start"), col("end_exclusive"))))
-            .as("missing_ranges"));
+        .select(col("source"), col("symbol"),
+            expr("unix_millis(open_time) div 60000").as("m")).as("x")
+        .join(broadcast(w).as("w"), sameSymbol
+            .and(expr("x.m >= w._from_m AND x.m < w._until_m")))
+        .select(col("w.source"), col("w.symbol"), col("w.day"), col("x.m"),
+            lit(true).as("_candle"));
+    // Each answered range clipped to the window, one row per minute: few rows, since the
+    // exchange answers empty only for maintenance and closed hours.
+    Dataset<Row> answered = gaps.filter(col("interval").equalTo(ONE_MINUTE)).as("x")
+        .join(broadcast(w).as("w"), sameSymbol.and(expr(
+            "x.gap_start < w.tracked_until AND x.gap_end_exclusive > w.tracked_from")))
+        .select(col("w.source"), col("w.symbol"), col("w.day"), explode(expr("sequence("
+            + "greatest(unix_millis(x.gap_start) div 60000, w._from_m),"
+            + " least((unix_millis(x.gap_end_exclusive) + 59999) div 60000, w._until_m) - 1)"))
+            .as("m"), lit(false).as("_candle"));
     List<String> dayKey = List.of("source", "symbol", "day");
-    return counts.join(ranges, scala(dayKey), "left").join(w, scala(dayKey))
-        .select(col("source"), col("symbol"), col("day"), col("tracked_from"),
-            col("tracked_until"), col("tracked_minutes"),
-            col("tracked_minutes").minus(col("exchange_none_minutes")).as("expected_minutes"),
-            col("present_minutes"), col("exchange_none_minutes"), col("missing_minutes"),
-            coalesce(col("missing_ranges"), expr("cast(array() as array<struct<start:timestamp,"
-                + "end_exclusive:timestamp>>)")).as("missing_ranges"),
-            current_timestamp().as("updated_at"));
+    Dataset<Row> lists = present.unionByName(answered).groupBy(scalaColumns(dayKey))
+        .agg(array_sort(array_distinct(collect_list(when(col("_candle"), col("m")))))
+                .as("_present"),
+            array_distinct(collect_list(when(not(col("_candle")), col("m")))).as("_answered"));
+    Dataset<Row> perWindow = w.join(lists, scala(dayKey), "left")
+        .withColumn("_present", coalesce(col("_present"), expr("cast(array() as array<bigint>)")))
+        .withColumn("_answered",
+            coalesce(col("_answered"), expr("cast(array() as array<bigint>)")))
+        // A candle wins over an empty answer for the same minute.
+        .withColumn("_empty", expr("array_except(_answered, _present)"))
+        .withColumn("_missing", expr("array_sort(array_except(sequence(_from_m, _until_m - 1),"
+            + " array_union(_present, _answered)))"))
+        .withColumn("_starts", expr("filter(_missing, (x, i) -> i = 0"
+            + " OR get(_missing, i - 1) != x - 1)"))
+        .withColumn("_ends", expr("filter(_missing, (x, i) -> i = size(_missing) - 1"
+            + " OR get(_missing, i + 1) != x + 1)"));
+    return perWindow.select(col("source"), col("symbol"), col("day"), col("tracked_from"),
+        col("tracked_until"),
+        col("_until_m").minus(col("_from_m")).as("tracked_minutes"),
+        col("_until_m").minus(col("_from_m")).minus(expr("size(_empty)")).cast("long")
+            .as("expected_minutes"),
+        expr("size(_present)").cast("long").as("present_minutes"),
+        expr("size(_empty)").cast("long").as("exchange_none_minutes"),
+        expr("size(_missing)").cast("long").as("missing_minutes"),
+        expr("zip_with(_starts, _ends, (s, e) -> named_struct("
+            + "'start', timestamp_millis(s * 60000),"
+            + " 'end_exclusive', timestamp_millis((e + 1) * 60000)))").as("missing_ranges"),
+        current_timestamp().as("updated_at"));
   }
 
   /**
@@ -235,7 +237,11 @@ final class CompletenessLedger {
         .filter("symbol IN " + symbols + " AND gap_start < timestamp_millis("
             + last.toEpochMilli() + ") AND gap_end_exclusive > timestamp_millis("
             + first.toEpochMilli() + ")");
-    Dataset<Row> rows = compute(spark.createDataFrame(windowRows, WINDOWS), candles, gaps);
+    // Collected first: a few rows per symbol and day, and a local MERGE source is not
+    // materialized again by the MERGE.
+    List<Row> computed =
+        compute(spark.createDataFrame(windowRows, WINDOWS), candles, gaps).collectAsList();
+    Dataset<Row> rows = spark.createDataFrame(computed, SilverTables.COMPLETENESS);
     DeltaTable.forPath(spark, lakehouse.silverCompleteness()).as("t")
         .merge(rows.as("s"), "t.source = s.source AND t.symbol = s.symbol AND t.day = s.day")
         .whenMatched().updateAll()
@@ -262,6 +268,11 @@ final class CompletenessLedger {
 
   static LocalDate day(Instant t) {
     return LocalDate.ofInstant(t, ZoneOffset.UTC);
+  }
+
+  private static scala.collection.immutable.Seq<Column> scalaColumns(List<String> columns) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(
+        columns.stream().map(org.apache.spark.sql.functions::col).toList()).toList();
   }
 
   private static scala.collection.immutable.Seq<String> scala(List<String> columns) {

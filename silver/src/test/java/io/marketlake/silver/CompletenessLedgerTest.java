@@ -68,6 +68,27 @@ class CompletenessLedgerTest {
   }
 
   @Test
+  void aWindowWithNoCandleAndNoAnswerIsOneMissingRange() {
+    Dataset<Row> windows = spark.sql("SELECT 'binance' AS source, 'BTCUSDT' AS symbol,"
+        + " timestamp'2026-02-01 10:00:00' AS tracked_from,"
+        + " timestamp'2026-02-01 10:30:00' AS tracked_until");
+    Dataset<Row> noCandles = spark.sql("SELECT 'binance' AS source, 'ETHUSDT' AS symbol,"
+        + " '1m' AS interval, timestamp'2026-02-01 10:05:00' AS open_time");
+    Dataset<Row> noGaps = spark.sql("SELECT 'binance' AS source, 'BTCUSDT' AS symbol,"
+        + " '1m' AS interval, timestamp'2026-02-01 11:00:00' AS gap_start,"
+        + " timestamp'2026-02-01 11:10:00' AS gap_end_exclusive");
+
+    Row day = CompletenessLedger.compute(windows, noCandles, noGaps).first();
+
+    assertThat(List.of(day.<Long>getAs("tracked_minutes"), day.<Long>getAs("expected_minutes"),
+        day.<Long>getAs("present_minutes"), day.<Long>getAs("exchange_none_minutes"),
+        day.<Long>getAs("missing_minutes"))).containsExactly(30L, 30L, 0L, 0L, 30L);
+    assertThat(day.<Row>getList(day.fieldIndex("missing_ranges")).stream()
+        .map(r -> r.getTimestamp(0).toInstant() + "/" + r.getTimestamp(1).toInstant()).toList())
+        .containsExactly("2026-02-01T10:00:00Z/2026-02-01T10:30:00Z");
+  }
+
+  @Test
   void aNewSymbolsFirstAndLastDayAreClippedToItsSpan() {
     CompletenessLedger.Span batch = span("2026-02-01T22:00:00Z", "2026-02-02T01:30:00Z");
 

@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,9 +19,12 @@ import java.util.concurrent.TimeUnit;
  * ({@code _leases/JOB/EPOCH.json}); the holder is the writer of the highest epoch. Taking the
  * lease is creating the next epoch with an atomic create-if-absent, so of two writers that both
  * see the lease free (or expired, or its holder dead) exactly one wins. The holder rewrites its
- * own epoch every heartbeat; it has lost the lease as soon as a higher epoch exists, its object
- * was changed or deleted by someone else, or it could not renew for two heartbeats. Losing runs
- * the {@link #onLost} actions (the jobs stop their queries) and {@link #hold} then fails the run.
+ * own epoch every heartbeat, and retries a failed renewal every tenth of a heartbeat, so a store
+ * outage shorter than the expiry costs nothing. It has lost the lease as soon as a higher epoch
+ * exists, its object was changed or deleted by someone else, or it could not renew for the expiry
+ * less a fifth of a heartbeat (28 s of the 30 s): past that, another writer may take over. Losing
+ * runs the {@link #onLost} actions (the jobs stop their queries) and {@link #hold} then fails the
+ * run.
  *
  * <p>A lease is free when its holder released it, when its object is older than three of the
  * holder's heartbeats on the store's clock, or at once when its holder ran on this machine and
@@ -59,11 +63,14 @@ public final class WriterLease implements AutoCloseable {
     this.record = record;
     this.version = version;
     this.lastRenewNanos = System.nanoTime();
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    ScheduledThreadPoolExecutor renewals = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "writer-lease-" + job);
       t.setDaemon(true);
       return t;
     });
+    // close() must not wait for the next renewal, only for one in flight.
+    renewals.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.timer = renewals;
   }
 
   /** {@link #DEFAULT_HEARTBEAT}, or the {@value #HEARTBEAT_PROPERTY} system property. */
@@ -108,8 +115,7 @@ public final class WriterLease implements AutoCloseable {
         }
         WriterLease lease = new WriterLease(store, job, heartbeat, mine, created.get());
         HELD_HERE.add(store.location(job) + epochName(top + 1));
-        lease.timer.scheduleWithFixedDelay(lease::renew, heartbeat.toMillis(),
-            heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        lease.scheduleRenewal(heartbeat);
         return lease;
       }
     } catch (IOException e) {
@@ -222,44 +228,85 @@ public final class WriterLease implements AutoCloseable {
     if (e != null) throw e;
   }
 
-  /** One heartbeat: renew the object, then look for a newer epoch. Runs on the timer. */
-  void renew() {
+  private void scheduleRenewal(Duration delay) {
+    try {
+      timer.schedule(this::renewAndReschedule, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closed or lost meanwhile: nothing left to renew.
+    }
+  }
+
+  private void renewAndReschedule() {
+    boolean renewed = renew();
+    synchronized (this) {
+      if (lost != null || closed) return;
+    }
+    scheduleRenewal(renewed ? heartbeat : retryDelay(heartbeat));
+  }
+
+  /**
+   * How soon a failed renewal is tried again: often enough that the lease is renewed within a
+   * moment of the store answering again.
+   */
+  static Duration retryDelay(Duration heartbeat) {
+    Duration tenth = heartbeat.dividedBy(10);
+    return tenth.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : tenth;
+  }
+
+  /**
+   * How long the holder keeps the lease without a renewal before it stops: the expiry less a fifth
+   * of a heartbeat, the time left for its queries to stop before another writer may take over.
+   * A store outage shorter than that is ridden out.
+   */
+  static Duration unrenewedLimit(Duration heartbeat) {
+    return expiry(heartbeat).minus(heartbeat.dividedBy(5));
+  }
+
+  /**
+   * One heartbeat: look for a newer epoch, then renew the object. Runs on the timer.
+   *
+   * @return true if renewed, false if the store could not be reached (or the lease is lost)
+   */
+  boolean renew() {
     LeaseRecord next;
     String expected;
     synchronized (this) {
-      if (lost != null || closed) return;
+      if (lost != null || closed) return false;
       next = record.heartbeat(Instant.now().truncatedTo(ChronoUnit.MILLIS));
       expected = version;
     }
     String where = store.location(job) + epochName(next.epoch());
     try {
+      // After an outage too, the lease is lost only if another writer has really taken over.
       long newest = store.epochs(job).stream().mapToLong(Long::longValue).max().orElse(0);
       if (newest > next.epoch()) {
         lose(job + " lease lost: another writer took it over (epoch " + newest + " at "
             + store.location(job) + ") while this one held epoch " + next.epoch()
             + "; stopped this run, the other writer goes on");
-        return;
+        return false;
       }
       Optional<String> renewed = store.replace(job, next.epoch(), next.toJson(), expected);
       if (renewed.isEmpty()) {
         lose(job + " lease lost: " + where + " was changed or deleted by someone else;"
             + " stopped this run");
-        return;
+        return false;
       }
       synchronized (this) {
         record = next;
         version = renewed.get();
         lastRenewNanos = System.nanoTime();
       }
+      return true;
     } catch (IOException | RuntimeException e) {
       long silentNanos = System.nanoTime() - lastRenewNanos;
-      // Another writer may take over once the object is 3 heartbeats old: stop a heartbeat
-      // before that, while the lease is still certainly ours.
-      if (silentNanos >= expiry(heartbeat).minus(heartbeat).toNanos()) {
+      // Another writer may take over once the object is 3 heartbeats old on the store's clock:
+      // stop just before that, while the lease is still certainly ours.
+      if (silentNanos >= unrenewedLimit(heartbeat).toNanos()) {
         lose(job + " lease lost: could not renew " + where + " for "
             + TimeUnit.NANOSECONDS.toSeconds(silentNanos) + " s (" + e.getMessage()
             + "); stopped this run, since another writer may take over now");
       }
+      return false;
     }
   }
 

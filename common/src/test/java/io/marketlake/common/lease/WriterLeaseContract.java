@@ -227,7 +227,7 @@ public abstract class WriterLeaseContract {
     LeaseStore failing = new UnreachableWhen(store(), down);
     Duration heartbeat = Duration.ofSeconds(1);
     try (WriterLease first = WriterLease.acquire(failing, job, heartbeat, LeaseHolder.current())) {
-      down.set(true);   // the store goes away: no renewal for 2 heartbeats means stop
+      down.set(true);   // the store goes away: no renewal for 2.8 s (of the 3 s expiry) means stop
       await().atMost(Duration.ofSeconds(10)).until(() -> first.lostException() != null);
       assertThat(first.lostException()).hasMessageStartingWith(job + " lease lost: could not"
           + " renew " + store().location(job) + "00000000000000000001.json for ");
@@ -236,6 +236,33 @@ public abstract class WriterLeaseContract {
     // held it has ended: the next run (a scheduler's retry in the same JVM) must not wait.
     try (WriterLease next = WriterLease.acquire(store(), job, heartbeat, LeaseHolder.current())) {
       assertThat(next.record().epoch()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aStoreOutageShorterThanTheExpiryIsRiddenOut() {
+    String job = newJob();
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+    LeaseStore failing = new UnreachableWhen(store(), down);
+    // 2 s heartbeat: 6 s expiry, the holder stops after 5.6 s without a renewal.
+    Duration heartbeat = Duration.ofSeconds(2);
+    try (WriterLease held = WriterLease.acquire(failing, job, heartbeat, LeaseHolder.current())) {
+      String first = held.record().heartbeatAt();
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+          .until(() -> !held.record().heartbeatAt().equals(first));
+      String beforeOutage = held.record().heartbeatAt();
+      // Just after a renewal, the store goes away for 4.5 s: more than two heartbeats, less
+      // than the expiry.
+      down.set(true);
+      await().during(Duration.ofMillis(4500)).atMost(Duration.ofSeconds(5))
+          .until(() -> held.lostException() == null);
+      down.set(false);
+      // Renewed within a retry of the store's return, not a whole heartbeat later.
+      await().atMost(Duration.ofSeconds(1))
+          .until(() -> !held.record().heartbeatAt().equals(beforeOutage));
+      assertThat(held.lostException()).isNull();
+      assertThatThrownBy(() -> WriterLease.acquire(store(), job, SLOW, otherHost()))
+          .isInstanceOf(LeaseHeldException.class);
     }
   }
 
