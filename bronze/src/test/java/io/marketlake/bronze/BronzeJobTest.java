@@ -7,6 +7,8 @@ import io.marketlake.common.UsageException;
 import io.marketlake.common.spark.BronzeSchema;
 import io.marketlake.common.spark.TestSpark;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Arrays;
@@ -18,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BronzeJobTest {
   /** The schema of Spark's Kafka source with includeHeaders=true. */
@@ -69,6 +72,37 @@ class BronzeJobTest {
     assertThat(link.getAs("ingest_date").toString())
         .isEqualTo(link.<Timestamp>getAs("ingest_time").toLocalDateTime().toLocalDate()
             .toString());
+  }
+
+  @Test
+  void theTableKeepsStatisticsForTheKeysNotForTheRawJson(@TempDir Path dir) throws Exception {
+    String table = new io.marketlake.common.Lakehouse(dir.toUri().toString()).bronzeCandlesRaw();
+    List<Row> kafka = List.of(RowFactory.create(bytes("LINKUSDT"), bytes("{\"symbol\":1}"), "md",
+        0, 7L, Timestamp.valueOf("2026-02-01 00:01:00"), 0, null));
+    Dataset<Row> rows = BronzeJob.toBronze(spark.createDataFrame(kafka, KAFKA_SOURCE));
+
+    BronzeJob.createIfMissing(spark, table, rows.schema());
+    BronzeJob.createIfMissing(spark, table, rows.schema());   // a restart: left as it is
+    rows.write().format("delta").mode("append").save(table);
+
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> statsColumns = new java.util.ArrayList<>();
+    try (var logs = Files.list(Path.of(java.net.URI.create(
+        table.replace("file:/", "file:///") + "/_delta_log")))) {
+      for (Path log : logs.filter(p -> p.toString().endsWith(".json")).toList()) {
+        for (String line : Files.readAllLines(log)) {
+          var add = json.readTree(line).get("add");
+          if (add != null) {
+            json.readTree(add.get("stats").asText()).get("minValues").fieldNames()
+                .forEachRemaining(statsColumns::add);
+          }
+        }
+      }
+    }
+    assertThat(statsColumns).containsExactlyInAnyOrder(
+        "key", "topic", "partition", "offset", "kafka_timestamp", "ingest_time");
+    assertThat(spark.read().format("delta").load(table).count()).isEqualTo(1);
   }
 
   @Test

@@ -74,22 +74,6 @@ final class CompletenessLedger {
   record DayWindow(String source, String symbol, Instant from, Instant until) {}
 
   /**
-   * Per (source, symbol), the span of 1m minutes the candles ({@code source, symbol, interval,
-   * open_time}) and the empty answers ({@code source, symbol, interval, gap_start,
-   * gap_end_exclusive}) of a batch cover. Pure.
-   */
-  static Dataset<Row> batchSpans(Dataset<Row> candles, Dataset<Row> gaps) {
-    Dataset<Row> c = candles.filter(col("interval").equalTo(ONE_MINUTE))
-        .select(col("source"), col("symbol"), col("open_time").as("from"),
-            expr("open_time + INTERVAL 1 MINUTE").as("until"));
-    Dataset<Row> g = gaps.filter(col("interval").equalTo(ONE_MINUTE))
-        .select(col("source"), col("symbol"), col("gap_start").as("from"),
-            col("gap_end_exclusive").as("until"));
-    return c.unionByName(g).groupBy("source", "symbol")
-        .agg(min("from").as("from"), max("until").as("until"));
-  }
-
-  /**
    * The day windows to recompute after a batch covering {@code batch}, given the symbol's span
    * before it ({@code tracked}, null if new). Pure.
    */
@@ -185,17 +169,14 @@ final class CompletenessLedger {
 
   /**
    * Notes the days a batch touched, to be recomputed by the next {@link #flush}. {@code
-   * batchCandles} and {@code batchGaps} are the rows the batch merged into silver candles and
-   * exchange gaps. Cheap: one small aggregate of the batch.
+   * batchSpans}: per symbol, the 1m minutes the batch's accepted candles and valid empty answers
+   * cover ({@link QualityCheck#countBatch}). No Spark job but, once per job, reading the spans.
    */
-  void record(SparkSession spark, Lakehouse lakehouse, Dataset<Row> batchCandles,
-      Dataset<Row> batchGaps) {
-    List<Row> batch = batchSpans(batchCandles, batchGaps).collectAsList();
-    if (batch.isEmpty()) return;
+  void record(SparkSession spark, Lakehouse lakehouse, List<Span> batchSpans) {
+    if (batchSpans.isEmpty()) return;
     if (tracked == null) tracked = readSpans(spark, lakehouse);
-    for (Row r : batch) {
-      List<String> key = List.of(r.getString(0), r.getString(1));
-      Span b = span(r);
+    for (Span b : batchSpans) {
+      List<String> key = List.of(b.source(), b.symbol());
       Span old = tracked.get(key);
       for (DayWindow w : windows(b, old)) {
         pending.merge(List.of(w.source(), w.symbol(), day(w.from()).toString()), w,

@@ -10,6 +10,8 @@ import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
@@ -87,38 +89,78 @@ final class QualityCheck {
 
   /**
    * Counts over the output of {@link #evaluate} (with an {@code other_kind} column), in one pass:
-   * rows, other kinds, quarantined, dropped, failures per rule (candidates only), and the days
-   * of the rows that go on to silver.
+   * rows, other kinds, quarantined, dropped, failures per rule (candidates only), the days of the
+   * rows that go on to silver, and, for the exchange gaps and the ledger, the exchange's empty
+   * answers and each symbol's span of 1m minutes (accepted candles and valid answers). Grouped by
+   * symbol, so the spans come out of the same job; the counts are summed here.
    */
   BatchCounts countBatch(Dataset<Row> evaluated) {
     List<QualityRule> all = allRules();
     Column candidate = not(col("other_kind"));
     Column accepted = candidate.and(not(col("quarantined"))).and(not(col("dropped")));
+    Column minuteCandle = accepted.and(col("interval").equalTo(CompletenessLedger.ONE_MINUTE));
+    Column minuteAnswer = ExchangeGaps.isValidAnswer()
+        .and(col("interval").equalTo(CompletenessLedger.ONE_MINUTE));
     List<Column> aggregates = new ArrayList<>();
-    aggregates.add(sum(when(col("other_kind"), 1).otherwise(0)));
-    aggregates.add(sum(when(candidate.and(col("quarantined")), 1).otherwise(0)));
-    aggregates.add(sum(when(candidate.and(col("dropped")), 1).otherwise(0)));
+    aggregates.add(sum(when(col("other_kind"), 1L).otherwise(0L)));
+    aggregates.add(sum(when(candidate.and(col("quarantined")), 1L).otherwise(0L)));
+    aggregates.add(sum(when(candidate.and(col("dropped")), 1L).otherwise(0L)));
     aggregates.add(collect_set(when(accepted, expr("cast(to_date(open_time) AS STRING)"))));
+    aggregates.add(sum(when(ExchangeGaps.isAnswer(), 1L).otherwise(0L)));
+    aggregates.add(sum(when(ExchangeGaps.isValidAnswer(), 1L).otherwise(0L)));
+    aggregates.add(min(when(minuteCandle.or(minuteAnswer), col("open_time"))));
+    aggregates.add(max(when(minuteCandle, expr("open_time + INTERVAL 1 MINUTE"))
+        .when(minuteAnswer, expr("timestamp_millis(unix_millis(close_time) + 1)"))));
+    int firstRule = 11;   // source, symbol, count and the eight aggregates above come first
     for (QualityRule rule : all) {
-      aggregates.add(sum(when(candidate.and(array_contains(col("failed_rules"), rule.name())), 1)
-          .otherwise(0)));
+      aggregates.add(sum(when(candidate.and(array_contains(col("failed_rules"), rule.name())), 1L)
+          .otherwise(0L)));
     }
-    Row totals = evaluated.agg(count(lit(1)), aggregates.toArray(Column[]::new)).first();
-    long rows = totals.getLong(0);
-    long others = totals.isNullAt(1) ? 0 : totals.getLong(1);
+    List<Row> groups = evaluated.groupBy(col("source"), col("symbol"))
+        .agg(count(lit(1)), aggregates.toArray(Column[]::new)).collectAsList();
+    long rows = 0;
+    long others = 0;
+    long quarantined = 0;
+    long dropped = 0;
+    long answers = 0;
+    long validAnswers = 0;
+    java.util.SortedSet<String> days = new java.util.TreeSet<>();
+    List<CompletenessLedger.Span> spans = new ArrayList<>();
+    long[] failed = new long[all.size()];
+    for (Row g : groups) {
+      rows += g.getLong(2);
+      others += longOrZero(g, 3);
+      quarantined += longOrZero(g, 4);
+      dropped += longOrZero(g, 5);
+      days.addAll(g.<String>getList(6));
+      answers += longOrZero(g, 7);
+      validAnswers += longOrZero(g, 8);
+      if (!g.isNullAt(9)) {
+        spans.add(new CompletenessLedger.Span(g.getString(0), g.getString(1),
+            g.getTimestamp(9).toInstant(), g.getTimestamp(10).toInstant()));
+      }
+      for (int r = 0; r < all.size(); r++) failed[r] += longOrZero(g, firstRule + r);
+    }
     List<RuleCount> counts = new ArrayList<>();
-    for (int i = 0; i < all.size(); i++) {
-      long failed = totals.isNullAt(5 + i) ? 0 : totals.getLong(5 + i);
-      counts.add(new RuleCount(all.get(i), rows - others, failed));
+    for (int r = 0; r < all.size(); r++) {
+      counts.add(new RuleCount(all.get(r), rows - others, failed[r]));
     }
-    List<String> days = totals.<String>getList(4).stream().sorted().toList();
-    return new BatchCounts(rows, others, totals.isNullAt(2) ? 0 : totals.getLong(2),
-        totals.isNullAt(3) ? 0 : totals.getLong(3), days, counts);
+    return new BatchCounts(rows, others, quarantined, dropped, List.copyOf(days), answers,
+        validAnswers, List.copyOf(spans), counts);
   }
 
-  /** What {@link #countBatch} found. */
+  private static long longOrZero(Row row, int i) {
+    return row.isNullAt(i) ? 0 : row.getLong(i);
+  }
+
+  /**
+   * What {@link #countBatch} found. {@code answers}: the exchange's {@code no_candles} rows;
+   * {@code validAnswers}: those the ledger can use; {@code minuteSpans}: per symbol, the 1m
+   * minutes the accepted candles and valid answers cover.
+   */
   record BatchCounts(long rows, long otherKinds, long quarantined, long dropped,
-      List<String> acceptedDays, List<RuleCount> rules) {}
+      List<String> acceptedDays, long answers, long validAnswers,
+      List<CompletenessLedger.Span> minuteSpans, List<RuleCount> rules) {}
 
   List<QualityRule> rulesWith(QualityRule.Action action) {
     return allRules().stream().filter(r -> r.action() == action).toList();

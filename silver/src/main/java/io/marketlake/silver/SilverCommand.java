@@ -31,9 +31,9 @@ public final class SilverCommand implements Callable<Integer> {
           + " that interval.")
   String trigger;
 
-  @Option(names = "--ledger-interval", defaultValue = "1m", paramLabel = "DURATION",
+  @Option(names = "--ledger-interval", defaultValue = "5m", paramLabel = "DURATION",
       description = "At most how often a running silver recomputes the completeness ledger of the"
-          + " days its batches touched (default 1m; 0s: every batch). It is always brought up to"
+          + " days its batches touched (default 5m; 0s: every batch). It is always brought up to"
           + " date when the run ends.")
   String ledgerInterval;
 

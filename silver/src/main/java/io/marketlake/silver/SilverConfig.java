@@ -17,7 +17,7 @@ public record SilverConfig(Lakehouse lakehouse, S3Settings s3, String master,
     List<QualityRule> rules, Integer maxFilesPerTrigger, java.time.Duration trigger,
     java.time.Duration ledgerInterval) {
   /** How often a running silver recomputes the completeness ledger's touched days. */
-  public static final java.time.Duration DEFAULT_LEDGER_INTERVAL = java.time.Duration.ofMinutes(1);
+  public static final java.time.Duration DEFAULT_LEDGER_INTERVAL = java.time.Duration.ofMinutes(5);
 
   public SilverConfig {
     Objects.requireNonNull(lakehouse, "lakehouse");

@@ -3,12 +3,9 @@ package io.marketlake.silver;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.marketlake.common.UsageException;
 import io.marketlake.common.spark.LakehouseSpark;
@@ -161,7 +158,7 @@ public final class SilverJob {
           config.lakehouse().silverCandles1m(),
           CandleMerger.toSilverRows(CandleMerger.latestPerCandle(accepted)),
           counts.acceptedDays());
-      long answers = recordEmptyAnswersAndLedger(spark, evaluated, accepted, batchId, appId);
+      long answers = recordEmptyAnswersAndLedger(spark, evaluated, counts, batchId, appId);
 
       bronzeRows.addAndGet(counts.rows());
       otherKinds.addAndGet(counts.otherKinds() - answers);
@@ -185,12 +182,10 @@ public final class SilverJob {
    * @return the number of {@code no_candles} rows in the batch
    */
   private long recordEmptyAnswersAndLedger(SparkSession spark, Dataset<Row> evaluated,
-      Dataset<Row> accepted, long batchId, String appId) {
+      QualityCheck.BatchCounts counts, long batchId, String appId) {
     long started = System.nanoTime();
-    Row answers = evaluated.filter(ExchangeGaps.isAnswer())
-        .agg(count(lit(1)), sum(when(ExchangeGaps.isValidAnswer(), 1L).otherwise(0L))).first();
-    long all = answers.getLong(0);
-    long valid = all == 0 ? 0 : answers.getLong(1);
+    long all = counts.answers();
+    long valid = counts.validAnswers();
     if (all > valid) {
       appendQuarantine(evaluated.filter(ExchangeGaps.isAnswer()
               .and(not(ExchangeGaps.isValidAnswer())))
@@ -198,11 +193,11 @@ public final class SilverJob {
           batchId, appId + "-quarantine-answers");
       quarantined.addAndGet(all - valid);
     }
-    Dataset<Row> gaps = ExchangeGaps.toGapRows(evaluated);
     if (valid > 0) {
-      ExchangeGaps.merge(spark, config.lakehouse().silverExchangeGaps(), gaps);
+      ExchangeGaps.merge(spark, config.lakehouse().silverExchangeGaps(),
+          ExchangeGaps.toGapRows(evaluated));
     }
-    ledger.record(spark, config.lakehouse(), accepted, valid > 0 ? gaps : gaps.limit(0));
+    ledger.record(spark, config.lakehouse(), counts.minuteSpans());
     emptyAnswers.addAndGet(valid);
     ledgerNanos.addAndGet(System.nanoTime() - started);
     if (System.nanoTime() - lastLedgerFlush >= config.ledgerInterval().toNanos()) {
