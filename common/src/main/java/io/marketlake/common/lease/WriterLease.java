@@ -8,7 +8,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -41,8 +43,7 @@ public final class WriterLease implements AutoCloseable {
    * The epochs this process holds now, by location: a record naming this process but not in
    * here was left by a run of ours that lost it (an S3 outage) and is free.
    */
-  private static final java.util.Set<String> HELD_HERE =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<String> HELD_HERE = ConcurrentHashMap.newKeySet();
 
   private final LeaseStore store;
   private final String job;
