@@ -3,6 +3,7 @@ package io.marketlake.silver;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -10,8 +11,6 @@ import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
@@ -91,8 +90,8 @@ final class QualityCheck {
    * Counts over the output of {@link #evaluate} (with an {@code other_kind} column), in one pass:
    * rows, other kinds, quarantined, dropped, failures per rule (candidates only), the days of the
    * rows that go on to silver, and, for the exchange gaps and the ledger, the exchange's empty
-   * answers and each symbol's span of 1m minutes (accepted candles and valid answers). Grouped by
-   * symbol, so the spans come out of the same job; the counts are summed here.
+   * answers and each symbol's 1m minutes (accepted candles and valid answers). Grouped by symbol,
+   * so the minutes come out of the same job; the counts are summed here.
    */
   BatchCounts countBatch(Dataset<Row> evaluated) {
     List<QualityRule> all = allRules();
@@ -108,9 +107,9 @@ final class QualityCheck {
     aggregates.add(collect_set(when(accepted, expr("cast(to_date(open_time) AS STRING)"))));
     aggregates.add(sum(when(ExchangeGaps.isAnswer(), 1L).otherwise(0L)));
     aggregates.add(sum(when(ExchangeGaps.isValidAnswer(), 1L).otherwise(0L)));
-    aggregates.add(min(when(minuteCandle.or(minuteAnswer), col("open_time"))));
-    aggregates.add(max(when(minuteCandle, expr("open_time + INTERVAL 1 MINUTE"))
-        .when(minuteAnswer, expr("timestamp_millis(unix_millis(close_time) + 1)"))));
+    aggregates.add(collect_list(when(minuteCandle, expr("unix_millis(open_time) div 60000"))));
+    aggregates.add(collect_list(when(minuteAnswer, expr("array(unix_millis(open_time) div 60000,"
+        + " (unix_millis(close_time) + 60000) div 60000)"))));
     int firstRule = 11;   // source, symbol, count and the eight aggregates above come first
     for (QualityRule rule : all) {
       aggregates.add(sum(when(candidate.and(array_contains(col("failed_rules"), rule.name())), 1L)
@@ -125,7 +124,7 @@ final class QualityCheck {
     long answers = 0;
     long validAnswers = 0;
     java.util.SortedSet<String> days = new java.util.TreeSet<>();
-    List<CompletenessLedger.Span> spans = new ArrayList<>();
+    List<CompletenessLedger.SymbolMinutes> minutes = new ArrayList<>();
     long[] failed = new long[all.size()];
     for (Row g : groups) {
       rows += g.getLong(2);
@@ -135,9 +134,13 @@ final class QualityCheck {
       days.addAll(g.<String>getList(6));
       answers += longOrZero(g, 7);
       validAnswers += longOrZero(g, 8);
-      if (!g.isNullAt(9)) {
-        spans.add(new CompletenessLedger.Span(g.getString(0), g.getString(1),
-            g.getTimestamp(9).toInstant(), g.getTimestamp(10).toInstant()));
+      List<Long> candleMinutes = g.getList(9);
+      List<scala.collection.Seq<Long>> answered = g.getList(10);
+      if (!candleMinutes.isEmpty() || !answered.isEmpty()) {
+        minutes.add(new CompletenessLedger.SymbolMinutes(g.getString(0), g.getString(1),
+            candleMinutes.stream().mapToLong(Long::longValue).toArray(),
+            answered.stream().map(r -> new long[] {r.apply(0), r.apply(1)})
+                .toArray(long[][]::new)));
       }
       for (int r = 0; r < all.size(); r++) failed[r] += longOrZero(g, firstRule + r);
     }
@@ -146,7 +149,7 @@ final class QualityCheck {
       counts.add(new RuleCount(all.get(r), rows - others, failed[r]));
     }
     return new BatchCounts(rows, others, quarantined, dropped, List.copyOf(days), answers,
-        validAnswers, List.copyOf(spans), counts);
+        validAnswers, List.copyOf(minutes), counts);
   }
 
   private static long longOrZero(Row row, int i) {
@@ -155,12 +158,12 @@ final class QualityCheck {
 
   /**
    * What {@link #countBatch} found. {@code answers}: the exchange's {@code no_candles} rows;
-   * {@code validAnswers}: those the ledger can use; {@code minuteSpans}: per symbol, the 1m
-   * minutes the accepted candles and valid answers cover.
+   * {@code validAnswers}: those the ledger can use; {@code minutes}: per symbol, the 1m minutes
+   * of the accepted candles and valid answers, for the ledger.
    */
   record BatchCounts(long rows, long otherKinds, long quarantined, long dropped,
       List<String> acceptedDays, long answers, long validAnswers,
-      List<CompletenessLedger.Span> minuteSpans, List<RuleCount> rules) {}
+      List<CompletenessLedger.SymbolMinutes> minutes, List<RuleCount> rules) {}
 
   List<QualityRule> rulesWith(QualityRule.Action action) {
     return allRules().stream().filter(r -> r.action() == action).toList();

@@ -32,7 +32,7 @@ public final class SilverCommand implements Callable<Integer> {
   String trigger;
 
   @Option(names = "--ledger-interval", defaultValue = "5m", paramLabel = "DURATION",
-      description = "At most how often a running silver recomputes the completeness ledger of the"
+      description = "At most how often a running silver writes the completeness ledger rows of the"
           + " days its batches touched (default 5m; 0s: every batch). It is always brought up to"
           + " date when the run ends.")
   String ledgerInterval;

@@ -10,13 +10,13 @@ import java.util.Objects;
  *
  * @param trigger null for available-now (process the bronze rows there are, then stop), else the
  *     processing-time interval of a query that keeps running
- * @param ledgerInterval at most how often the completeness ledger is recomputed while the job
+ * @param ledgerInterval at most how often the completeness ledger is written while the job
  *     runs (its first batch, then once per interval, and when the job ends); zero for every batch
  */
 public record SilverConfig(Lakehouse lakehouse, S3Settings s3, String master,
     List<QualityRule> rules, Integer maxFilesPerTrigger, java.time.Duration trigger,
     java.time.Duration ledgerInterval) {
-  /** How often a running silver recomputes the completeness ledger's touched days. */
+  /** How often a running silver writes the completeness ledger rows of its touched days. */
   public static final java.time.Duration DEFAULT_LEDGER_INTERVAL = java.time.Duration.ofMinutes(5);
 
   public SilverConfig {

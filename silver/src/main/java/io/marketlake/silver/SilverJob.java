@@ -28,9 +28,9 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * Bronze → silver candles, incrementally: a Delta streaming read of bronze (its checkpoint records
  * which bronze versions are done), and per micro-batch: parse, quality rules, quarantine,
- * deduplicate, MERGE; then the exchange's empty answers into {@code exchange_gaps}, and the days
- * the batch touched noted for the completeness ledger ({@link CompletenessLedger}), recomputed
- * once per {@link SilverConfig#ledgerInterval} and when the run ends.
+ * deduplicate, MERGE; then the exchange's empty answers into {@code exchange_gaps}, and the
+ * batch's minutes noted for the completeness ledger ({@link CompletenessLedger}), whose touched
+ * days are written once per {@link SilverConfig#ledgerInterval} and when the run ends.
  *
  * <p>Quarantine and metrics appends are idempotent per micro-batch ({@code txnAppId}, {@code
  * txnVersion}), and the MERGE only ever replaces a row with a newer version, so a batch retried
@@ -108,6 +108,7 @@ public final class SilverJob {
         config.lakehouse().silverQuarantine(), config.lakehouse().silverQualityMetrics());
     SilverTables.createLedgerIfMissing(spark, config.lakehouse().silverExchangeGaps(),
         config.lakehouse().silverCompleteness());
+    ledger.open(spark, config.lakehouse());
     quality.validate(CandleParser.parse(spark.read().format("delta").load(bronze).limit(0)));
 
     // Bronze is append-only except for the retention DELETE of old days (maintenance): skip
@@ -197,7 +198,7 @@ public final class SilverJob {
       ExchangeGaps.merge(spark, config.lakehouse().silverExchangeGaps(),
           ExchangeGaps.toGapRows(evaluated));
     }
-    ledger.record(spark, config.lakehouse(), counts.minuteSpans());
+    ledger.record(counts.minutes());
     emptyAnswers.addAndGet(valid);
     ledgerNanos.addAndGet(System.nanoTime() - started);
     if (System.nanoTime() - lastLedgerFlush >= config.ledgerInterval().toNanos()) {
@@ -207,9 +208,9 @@ public final class SilverJob {
   }
 
   /**
-   * Recomputes the ledger days the batches since the last flush touched. Called by the batches
-   * once per {@link SilverConfig#ledgerInterval} and when {@link #run} ends; a caller of {@link
-   * #start} calls it after stopping the query.
+   * Writes the ledger rows of the days the batches since the last flush touched. Called by the
+   * batches once per {@link SilverConfig#ledgerInterval} and when {@link #run} ends; a caller of
+   * {@link #start} calls it after stopping the query.
    */
   public void flushLedger(SparkSession spark) {
     long started = System.nanoTime();
@@ -266,7 +267,7 @@ public final class SilverJob {
 
   /**
    * What one run did. {@code emptyAnswers}: the exchange's {@code no_candles} answers recorded in
-   * {@code exchange_gaps}; {@code ledgerDays}: (symbol, day) rows of the ledger recomputed;
+   * {@code exchange_gaps}; {@code ledgerDays}: (symbol, day) rows of the ledger written;
    * {@code ledgerMillis}: the part of {@code millis} spent on the empty answers and the ledger.
    */
   public record SilverResult(long bronzeRowsRead, long candlesInserted, long candlesUpdated,

@@ -1,6 +1,7 @@
 package io.marketlake.silver;
 
 import io.delta.tables.DeltaTable;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -89,7 +90,10 @@ final class SilverTables {
       .add("exchange_none_minutes", DataTypes.LongType)
       .add("missing_minutes", DataTypes.LongType)
       .add("missing_ranges", DataTypes.createArrayType(MISSING_RANGE))
-      .add("updated_at", DataTypes.TimestampType);
+      .add("updated_at", DataTypes.TimestampType)
+      // The version of silver/candles_1m the row's flush saw: how the ledger knows after a crash
+      // which silver commits it has not seen.
+      .add("silver_version", DataTypes.LongType);
 
   private SilverTables() {}
 
@@ -101,6 +105,14 @@ final class SilverTables {
         .comment("Ranges the exchange answered as having no candles, one row per (source,"
             + " symbol, interval, gap_start) with the widest end answered.")
         .execute();
+    if (DeltaTable.isDeltaTable(spark, completeness)) {
+      // A ledger from before silver_version: add the column (null: the ledger catches up).
+      if (!List.of(DeltaTable.forPath(spark, completeness).toDF().columns())
+          .contains("silver_version")) {
+        spark.sql("ALTER TABLE delta.`" + completeness + "` ADD COLUMNS (silver_version BIGINT)");
+      }
+      return;
+    }
     DeltaTable.createIfNotExists(spark)
         .location(completeness)
         .addColumns(COMPLETENESS)

@@ -6,7 +6,6 @@ import io.marketlake.common.spark.TestSpark;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -19,73 +18,76 @@ class CompletenessLedgerTest {
     // Ten tracked minutes 00:00..00:09. Candles at 0, 2, 5, 6; the exchange answered [03, 05)
     // and [06, 08) as empty, but minute 6 has a candle, which wins. So: present 0,2,5,6 (4);
     // answered empty 3,4,7 (3); missing 1, 8, 9 (3) in two ranges; expected 10 - 3 = 7.
-    Dataset<Row> windows = spark.sql("SELECT 'binance' AS source, 'BTCUSDT' AS symbol,"
-        + " timestamp'2026-02-01 00:00:00' AS tracked_from,"
-        + " timestamp'2026-02-01 00:10:00' AS tracked_until");
-    Dataset<Row> candles = spark.sql("SELECT 'binance' AS source, 'BTCUSDT' AS symbol,"
-        + " '1m' AS interval, timestamp'2026-02-01 00:00:00' + make_dt_interval(0, 0, m) AS"
-        + " open_time FROM VALUES (0), (2), (5), (6), (6) AS t(m)"
-        // another symbol's candle and a 5m candle count for nothing here
-        + " UNION ALL SELECT 'binance', 'ETHUSDT', '1m', timestamp'2026-02-01 00:01:00'"
-        + " UNION ALL SELECT 'binance', 'BTCUSDT', '5m', timestamp'2026-02-01 00:01:00'");
-    Dataset<Row> gaps = spark.sql("SELECT 'binance' AS source, 'BTCUSDT' AS symbol,"
-        + " '1m' AS interval, timestamp'2026-02-01 00:00:00' + make_dt_interval(0, 0, s) AS"
-        + " gap_start, timestamp'2026-02-01 00:00:00' + make_dt_interval(0, 0, e) AS"
-        + " gap_end_exclusive FROM VALUES (3, 5), (6, 8) AS t(s, e)");
+    CompletenessLedger.DayMinutes minutes = new CompletenessLedger.DayMinutes(false);
+    for (int m : new int[] {0, 2, 5, 6}) minutes.present.set(m);
+    minutes.answered.set(3, 5);
+    minutes.answered.set(6, 8);
+    // A minute outside the window counts for nothing.
+    minutes.present.set(30);
 
-    List<Row> rows = CompletenessLedger.compute(windows, candles, gaps).collectAsList();
+    Row day = CompletenessLedger.row(window("2026-02-01T00:00:00Z", "2026-02-01T00:10:00Z"),
+        minutes, 7, UPDATED);
 
-    assertThat(rows).hasSize(1);
-    Row day = rows.get(0);
-    assertThat(day.getDate(day.fieldIndex("day")).toString()).isEqualTo("2026-02-01");
-    assertThat(List.of(day.<Long>getAs("tracked_minutes"), day.<Long>getAs("expected_minutes"),
-        day.<Long>getAs("present_minutes"), day.<Long>getAs("exchange_none_minutes"),
-        day.<Long>getAs("missing_minutes"))).containsExactly(10L, 7L, 4L, 3L, 3L);
-    assertThat(day.<Row>getList(day.fieldIndex("missing_ranges")).stream()
-        .map(r -> minute(r.getTimestamp(0)) + "-" + minute(r.getTimestamp(1))).toList())
-        .containsExactly("1-2", "8-10");
-    assertThat(CompletenessLedger.compute(windows, candles, gaps).columns())
-        .containsExactly(SilverTables.COMPLETENESS.fieldNames());
+    assertThat(day.getDate(2).toString()).isEqualTo("2026-02-01");
+    assertThat(counts(day)).containsExactly(10L, 7L, 4L, 3L, 3L);
+    assertThat(ranges(day)).containsExactly("00:01/00:02", "00:08/00:10");
+    // The row fits the table: Spark converts it, nested ranges included.
+    Row converted = spark.createDataFrame(List.of(day), SilverTables.COMPLETENESS).first();
+    assertThat(converted.<Long>getAs("silver_version")).isEqualTo(7);
+    assertThat(converted.<Row>getList(converted.fieldIndex("missing_ranges"))).hasSize(2);
   }
 
   @Test
   void aCompleteDayHasNoMissingRanges() {
-    Dataset<Row> windows = spark.sql("SELECT 'binance' AS source, 'BTCUSDT' AS symbol,"
-        + " timestamp'2026-02-01 00:00:00' AS tracked_from,"
-        + " timestamp'2026-02-01 00:03:00' AS tracked_until");
-    Dataset<Row> candles = spark.sql("SELECT 'binance' AS source, 'BTCUSDT' AS symbol,"
-        + " '1m' AS interval, timestamp'2026-02-01 00:00:00' + make_dt_interval(0, 0, m) AS"
-        + " open_time FROM VALUES (0), (1), (2) AS t(m)");
-    Dataset<Row> noGaps = spark.sql("SELECT 'binance' AS source, 'BTCUSDT' AS symbol,"
-        + " '1m' AS interval, timestamp'2026-02-01 00:00:00' AS gap_start,"
-        + " timestamp'2026-02-01 00:00:00' AS gap_end_exclusive").limit(0);
+    CompletenessLedger.DayMinutes minutes = new CompletenessLedger.DayMinutes(false);
+    minutes.present.set(0, 3);
 
-    Row day = CompletenessLedger.compute(windows, candles, noGaps).first();
+    Row day = CompletenessLedger.row(window("2026-02-01T00:00:00Z", "2026-02-01T00:03:00Z"),
+        minutes, 1, UPDATED);
 
-    assertThat(day.<Long>getAs("missing_minutes")).isZero();
-    assertThat(day.<Long>getAs("present_minutes")).isEqualTo(3);
-    assertThat(day.getList(day.fieldIndex("missing_ranges"))).isEmpty();
+    assertThat(counts(day)).containsExactly(3L, 3L, 3L, 0L, 0L);
+    assertThat(ranges(day)).isEmpty();
   }
 
   @Test
   void aWindowWithNoCandleAndNoAnswerIsOneMissingRange() {
-    Dataset<Row> windows = spark.sql("SELECT 'binance' AS source, 'BTCUSDT' AS symbol,"
-        + " timestamp'2026-02-01 10:00:00' AS tracked_from,"
-        + " timestamp'2026-02-01 10:30:00' AS tracked_until");
-    Dataset<Row> noCandles = spark.sql("SELECT 'binance' AS source, 'ETHUSDT' AS symbol,"
-        + " '1m' AS interval, timestamp'2026-02-01 10:05:00' AS open_time");
-    Dataset<Row> noGaps = spark.sql("SELECT 'binance' AS source, 'BTCUSDT' AS symbol,"
-        + " '1m' AS interval, timestamp'2026-02-01 11:00:00' AS gap_start,"
-        + " timestamp'2026-02-01 11:10:00' AS gap_end_exclusive");
+    CompletenessLedger.DayMinutes minutes = new CompletenessLedger.DayMinutes(false);
+    // An answer after the window does not reach into it.
+    minutes.answered.set(11 * 60, 11 * 60 + 10);
 
-    Row day = CompletenessLedger.compute(windows, noCandles, noGaps).first();
+    Row day = CompletenessLedger.row(window("2026-02-01T10:00:00Z", "2026-02-01T10:30:00Z"),
+        minutes, 1, UPDATED);
 
-    assertThat(List.of(day.<Long>getAs("tracked_minutes"), day.<Long>getAs("expected_minutes"),
-        day.<Long>getAs("present_minutes"), day.<Long>getAs("exchange_none_minutes"),
-        day.<Long>getAs("missing_minutes"))).containsExactly(30L, 30L, 0L, 0L, 30L);
-    assertThat(day.<Row>getList(day.fieldIndex("missing_ranges")).stream()
-        .map(r -> r.getTimestamp(0).toInstant() + "/" + r.getTimestamp(1).toInstant()).toList())
-        .containsExactly("2026-02-01T10:00:00Z/2026-02-01T10:30:00Z");
+    assertThat(counts(day)).containsExactly(30L, 30L, 0L, 0L, 30L);
+    assertThat(ranges(day)).containsExactly("10:00/10:30");
+  }
+
+  @Test
+  void aBatchsMinutesSpanItsCandlesAndItsAnsweredRanges() {
+    long t0 = Instant.parse("2026-02-01T23:58:00Z").toEpochMilli() / 60_000;
+    CompletenessLedger.SymbolMinutes batch = new CompletenessLedger.SymbolMinutes("binance",
+        "BTCUSDT", new long[] {t0 + 1, t0}, new long[][] {{t0 + 2, t0 + 5}, {t0 + 9, t0 + 9}});
+
+    assertThat(batch.span()).isEqualTo(span("2026-02-01T23:58:00Z", "2026-02-02T00:03:00Z"));
+    assertThat(new CompletenessLedger.SymbolMinutes("binance", "BTCUSDT", new long[0],
+        new long[0][]).span()).isNull();
+  }
+
+  private static final Timestamp UPDATED = Timestamp.from(Instant.parse("2026-02-02T00:00:00Z"));
+
+  /** Tracked, expected, present, exchange-none and missing minutes. */
+  private static List<Long> counts(Row day) {
+    return List.of(day.getLong(5), day.getLong(6), day.getLong(7), day.getLong(8),
+        day.getLong(9));
+  }
+
+  private static List<String> ranges(Row day) {
+    return day.<List<Row>>getAs(10).stream().map(r -> hhmm(r.getTimestamp(0)) + "/"
+        + hhmm(r.getTimestamp(1))).toList();
+  }
+
+  private static String hhmm(Timestamp t) {
+    return t.toInstant().toString().substring(11, 16);
   }
 
   @Test
@@ -136,9 +138,5 @@ class CompletenessLedgerTest {
   private static CompletenessLedger.DayWindow window(String from, String until) {
     return new CompletenessLedger.DayWindow("binance", "BTCUSDT", Instant.parse(from),
         Instant.parse(until));
-  }
-
-  private static long minute(Timestamp t) {
-    return (t.getTime() - Instant.parse("2026-02-01T00:00:00Z").toEpochMilli()) / 60_000;
   }
 }

@@ -122,9 +122,7 @@ class SilverJobTest {
 
   @Test
   void silverTablesCarryTheirDocumentedLayoutAndProperties() throws Exception {
-    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
-    appendBronze(lakehouse, new BronzeFixture()
-        .add(candle("LINKUSDT", 1, "10.5"), at("2026-02-02T00:00:00Z")));
+    Lakehouse lakehouse = lakehouseWithOneCandle();
     new SilverJob(config(lakehouse)).run(spark);
 
     Row candles = detail(lakehouse.silverCandles1m());
@@ -150,25 +148,19 @@ class SilverJobTest {
 
   @Test
   void aRunningQueryMergesBronzeRowsAsTheyArriveAndKeepsUnknownFields() throws Exception {
-    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
-    appendBronze(lakehouse, new BronzeFixture()
-        .add(candle("LINKUSDT", 1, "10.5"), at("2026-02-02T00:00:00Z")));
+    Lakehouse lakehouse = lakehouseWithOneCandle();
     // The ledger: recomputed by the first batch, then not again within the hour.
-    SilverJob job = new SilverJob(new SilverConfig(lakehouse, S3Settings.aws(null), "local[2]",
-        QualityRules.defaults(), null, java.time.Duration.ofMillis(200),
-        java.time.Duration.ofHours(1)));
+    SilverJob job = runningSilver(lakehouse);
     org.apache.spark.sql.streaming.StreamingQuery query = job.start(spark);
     try {
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-          .until(() -> silverIfExists(lakehouse).size() == 1);
+      awaitUntil(() -> silverIfExists(lakehouse).size() == 1);
       ObjectNode later = SilverTransformsTest.validJson();
       later.put("open_time", BronzeFixture.T0 + 2 * 60_000).put("close_time",
           BronzeFixture.T0 + 3 * 60_000 - 1).put("exchange_note", "late print");
       appendBronze(lakehouse, new BronzeFixture().offsetsFrom(1)
           .addRaw("LINKUSDT", later.toString(), at("2026-02-02T00:01:00Z")));
       // The whole second batch, not just its candle MERGE: the ledger comes after it.
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-          .until(() -> silverIfExists(lakehouse).size() == 2 && job.result(0).batches() >= 2);
+      awaitUntil(() -> silverIfExists(lakehouse).size() == 2 && job.result(0).batches() >= 2);
       assertThat(ledger(lakehouse)).as("not recomputed by the second batch").containsExactly(
           "binance LINKUSDT 2026-02-01 tracked 1 expected 1 present 1 none 0 missing 0 []");
     } finally {
@@ -184,6 +176,75 @@ class SilverJobTest {
         .isEqualTo("{\"exchange_note\":\"late print\"}");
   }
 
+  @Test
+  void aLedgerFlushLostWithItsJobIsCaughtUpByTheNextRun() throws Exception {
+    Lakehouse lakehouse = lakehouseWithOneCandle();
+    // The first batch writes the ledger; the second only notes its minutes for a flush an hour
+    // later, and the job stops before it (as a kill would).
+    SilverJob job = runningSilver(lakehouse);
+    org.apache.spark.sql.streaming.StreamingQuery query = job.start(spark);
+    try {
+      awaitUntil(() -> job.result(0).batches() >= 1 && job.result(0).ledgerDays() == 1);
+      appendBronze(lakehouse, new BronzeFixture().offsetsFrom(1)
+          .add(candle("LINKUSDT", 1440 + 5, "10.7"), at("2026-02-02T00:01:00Z")));
+      // Committed to the checkpoint too (progress is reported after the commit), so the next
+      // run has no batch to redo.
+      awaitUntil(() -> job.result(0).batches() >= 2 && query.lastProgress() != null
+              && query.lastProgress().batchId() >= 1);
+    } finally {
+      query.stop();
+    }
+    assertThat(ledger(lakehouse)).as("the second batch's day is not flushed").containsExactly(
+        "binance LINKUSDT 2026-02-01 tracked 1 expected 1 present 1 none 0 missing 0 []");
+
+    // No new bronze rows, so no batch: the run finds silver ahead of the ledger and catches up.
+    SilverJob.SilverResult next = new SilverJob(config(lakehouse)).run(spark);
+
+    assertThat(next.batches()).isZero();
+    assertThat(ledger(lakehouse)).containsExactly(
+        "binance LINKUSDT 2026-02-01 tracked 1439 expected 1439 present 1 none 0 missing 1438"
+            + " [2-1440]",
+        "binance LINKUSDT 2026-02-02 tracked 6 expected 6 present 1 none 0 missing 5"
+            + " [1440-1445]");
+  }
+
+  @Test
+  void aLedgerFromBeforeSilverVersionGetsTheColumn() throws Exception {
+    Lakehouse lakehouse = lakehouseWithOneCandle();
+    org.apache.spark.sql.types.StructType before = new org.apache.spark.sql.types.StructType(
+        java.util.Arrays.stream(SilverTables.COMPLETENESS.fields())
+            .filter(f -> !f.name().equals("silver_version"))
+            .toArray(org.apache.spark.sql.types.StructField[]::new));
+    io.delta.tables.DeltaTable.create(spark).location(lakehouse.silverCompleteness())
+        .addColumns(before).execute();
+
+    new SilverJob(config(lakehouse)).run(spark);
+
+    assertThat(ledger(lakehouse)).containsExactly(
+        "binance LINKUSDT 2026-02-01 tracked 1 expected 1 present 1 none 0 missing 0 []");
+    assertThat(spark.read().format("delta").load(lakehouse.silverCompleteness())
+        .select("silver_version").first().getLong(0)).isPositive();
+  }
+
+  /** A lakehouse whose bronze holds one LINKUSDT candle, minute 1. */
+  private Lakehouse lakehouseWithOneCandle() {
+    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
+    appendBronze(lakehouse, new BronzeFixture()
+        .add(candle("LINKUSDT", 1, "10.5"), at("2026-02-02T00:00:00Z")));
+    return lakehouse;
+  }
+
+  /** A silver that keeps running (200 ms trigger) and writes the ledger at its first batch only. */
+  private static SilverJob runningSilver(Lakehouse lakehouse) {
+    return new SilverJob(new SilverConfig(lakehouse, S3Settings.aws(null), "local[2]",
+        QualityRules.defaults(), null, java.time.Duration.ofMillis(200),
+        java.time.Duration.ofHours(1)));
+  }
+
+  private static void awaitUntil(java.util.concurrent.Callable<Boolean> condition) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(condition);
+  }
+
   private List<String> silverIfExists(Lakehouse lakehouse) {
     return io.delta.tables.DeltaTable.isDeltaTable(spark, lakehouse.silverCandles1m())
         ? silver(lakehouse) : List.of();
@@ -191,9 +252,7 @@ class SilverJobTest {
 
   @Test
   void aFailRuleStopsTheRunNamingTheRuleAndASample() {
-    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
-    appendBronze(lakehouse, new BronzeFixture()
-        .add(candle("LINKUSDT", 1, "10.5"), at("2026-02-02T00:00:00Z")));
+    Lakehouse lakehouse = lakehouseWithOneCandle();
     SilverConfig strict = new SilverConfig(lakehouse, S3Settings.aws(null), "local[2]",
         List.of(new QualityRule("big_trades", "trades > 1000", QualityRule.Action.FAIL)), null);
 
@@ -269,9 +328,7 @@ class SilverJobTest {
 
   @Test
   void silverKeepsRunningAfterTheBronzeRetentionDelete() throws Exception {
-    Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
-    appendBronze(lakehouse, new BronzeFixture()
-        .add(candle("LINKUSDT", 1, "10.5"), at("2026-02-02T00:00:00Z")));
+    Lakehouse lakehouse = lakehouseWithOneCandle();
     new SilverJob(config(lakehouse)).run(spark);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
 
