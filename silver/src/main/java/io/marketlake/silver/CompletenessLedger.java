@@ -148,7 +148,7 @@ final class CompletenessLedger {
    */
   static Row row(DayWindow window, DayMinutes day, long silverVersion, Timestamp updatedAt) {
     LocalDate date = day(window.from());
-    long dayStart = epochMinute(date.atStartOfDay(ZoneOffset.UTC).toInstant());
+    long dayStart = dayStartMinute(date);
     int from = (int) (epochMinute(window.from()) - dayStart);
     int until = (int) (epochMinute(window.until()) - dayStart);
     long present = 0;
@@ -217,7 +217,7 @@ final class CompletenessLedger {
       Row last = r.getStruct(5);
       if (last.getLong(3) == 0) {
         LocalDate date = last.getDate(0).toLocalDate();
-        long dayStart = epochMinute(date.atStartOfDay(ZoneOffset.UTC).toInstant());
+        long dayStart = dayStartMinute(date);
         DayMinutes day = new DayMinutes(false);
         day.present.set((int) (epochMinute(last.getTimestamp(1).toInstant()) - dayStart),
             (int) (epochMinute(last.getTimestamp(2).toInstant()) - dayStart));
@@ -251,18 +251,14 @@ final class CompletenessLedger {
     String candles = lakehouse.silverCandles1m();
     List<Row> changed;
     try {
-      changed = spark.read().format("delta").option("readChangeFeed", "true")
-          .option("startingVersion", from).option("endingVersion", to).load(candles)
-          .filter(col("interval").equalTo(ONE_MINUTE))
-          .select("source", "symbol", "open_date").distinct().collectAsList();
+      changed = minuteDays(spark.read().format("delta").option("readChangeFeed", "true")
+          .option("startingVersion", from).option("endingVersion", to).load(candles));
     } catch (Exception e) {
       // The change feed of those commits is gone (vacuumed or older than its retention).
       System.err.println("warning: completeness ledger: silver/candles_1m versions " + from
           + ".." + to + " have no change feed (" + String.valueOf(e.getMessage()).lines()
           .findFirst().orElse("") + "); reading every day of it");
-      changed = spark.read().format("delta").load(candles)
-          .filter(col("interval").equalTo(ONE_MINUTE))
-          .select("source", "symbol", "open_date").distinct().collectAsList();
+      changed = minuteDays(spark.read().format("delta").load(candles));
     }
     if (changed.isEmpty()) return;
     List<List<String>> days = changed.stream()
@@ -273,6 +269,12 @@ final class CompletenessLedger {
     Map<List<String>, DayMinutes> read = read(spark, lakehouse, days);
     minutes.putAll(read);
     read.forEach((key, day) -> apply(toSymbolMinutes(key, day)));
+  }
+
+  /** The distinct (source, symbol, open_date) of the 1m candles in {@code candles}. */
+  private static List<Row> minuteDays(Dataset<Row> candles) {
+    return candles.filter(col("interval").equalTo(ONE_MINUTE))
+        .select("source", "symbol", "open_date").distinct().collectAsList();
   }
 
   /**
@@ -311,12 +313,6 @@ final class CompletenessLedger {
             .set(minuteOfDay(m));
       }
     }
-  }
-
-  /** True when days are waiting for {@link #flush}. */
-  boolean hasPending() {
-    awaitOpen();
-    return !pending.isEmpty();
   }
 
   /**
@@ -399,8 +395,7 @@ final class CompletenessLedger {
   }
 
   private static SymbolMinutes toSymbolMinutes(List<String> key, DayMinutes day) {
-    long dayStart = epochMinute(LocalDate.parse(key.get(2)).atStartOfDay(ZoneOffset.UTC)
-        .toInstant());
+    long dayStart = dayStartMinute(LocalDate.parse(key.get(2)));
     long[] candles = day.present.stream().mapToLong(i -> dayStart + i).toArray();
     long[][] answered = day.answered.stream().mapToObj(i -> new long[] {dayStart + i,
         dayStart + i + 1}).toArray(long[][]::new);
@@ -429,6 +424,11 @@ final class CompletenessLedger {
 
   private static long epochMinute(Instant t) {
     return Math.floorDiv(t.toEpochMilli(), 60_000L);
+  }
+
+  /** The day's first minute, in minutes since the epoch. */
+  private static long dayStartMinute(LocalDate day) {
+    return day.toEpochDay() * MINUTES_PER_DAY;
   }
 
   private static Instant minuteInstant(long epochMinute) {
