@@ -10,7 +10,7 @@
 // MAGIC   allows).
 // MAGIC * Libraries: the three jars `marketlake-{bronze,silver,gold}-0.1.0-SNAPSHOT-spark.jar` from the
 // MAGIC   volume you uploaded them to. Delta, the Kafka connector and S3 access come with the runtime.
-// MAGIC * Secret: scope `marketlake`, key `kafka-sasl-jaas` (see the README, section Databricks): the
+// MAGIC * Secret: scope `marketlake`, key `kafka-sasl-jaas` (see docs/deploy/databricks.md): the
 // MAGIC   JAAS line names the runtime's relocated Kafka client, e.g.
 // MAGIC   `kafkashaded.org.apache.kafka.common.security.scram.ScramLoginModule required ...;`.
 // MAGIC

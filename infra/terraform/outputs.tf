@@ -1,4 +1,4 @@
-# Everything the jobs need: see the README, section Terraform.
+# Everything the jobs need: see docs/deploy/terraform.md.
 
 output "bucket_name" {
   description = "The lakehouse bucket."

@@ -1,5 +1,5 @@
 # marketlake: the S3 side of the lakehouse (bucket, encryption, lifecycle), Delta's DynamoDB
-# commit table, and one IAM role per pipeline layer. See the README, section Terraform.
+# commit table, and one IAM role per pipeline layer. See docs/deploy/terraform.md.
 terraform {
   required_version = ">= 1.5.0"
 

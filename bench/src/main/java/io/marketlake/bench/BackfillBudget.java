@@ -3,7 +3,7 @@ package io.marketlake.bench;
 import io.marketlake.common.Cli;
 import io.marketlake.ingest.IngestCommand;
 import io.marketlake.stack.EmbeddedStack;
-import io.marketlake.stack.ExchangeClock;
+import io.marketlake.stack.SimulatedClock;
 import io.marketlake.stack.ExchangeOptions;
 import io.marketlake.stack.SimulatedExchange;
 import java.io.PrintWriter;
@@ -45,7 +45,7 @@ final class BackfillBudget {
     String topic = stack.uniqueTopic("bench-backfill");
     Path state = Files.createTempDirectory(stack.workdir(), "backfill-state");
     try (SimulatedExchange exchange = SimulatedExchange.start(ExchangeOptions.defaults()
-        .withClock(ExchangeClock.fixed(EXCHANGE_NOW)).withWeightLimit(limit))) {
+        .withClock(SimulatedClock.fixed(EXCHANGE_NOW)).withWeightLimit(limit))) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       CommandLine cmd = Cli.commandLine(new IngestCommand());

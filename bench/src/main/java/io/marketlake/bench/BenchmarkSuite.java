@@ -3,7 +3,8 @@ package io.marketlake.bench;
 import io.marketlake.common.Cli;
 import io.marketlake.common.Symbols;
 import io.marketlake.common.UsageException;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.Defaults;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.stack.EmbeddedStack;
 import io.marketlake.stack.StackOptions;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
           + " ten times the real load, 2 is close to the real pace (default: ${DEFAULT-VALUE}).")
   List<Double> freshnessSpeeds;
 
-  @Option(names = "--freshness-symbols", defaultValue = "BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT")
+  @Option(names = "--freshness-symbols", defaultValue = io.marketlake.common.Defaults.SYMBOLS_CSV)
   String freshnessSymbols;
 
   @Option(names = "--freshness-trigger", defaultValue = "1s",
@@ -100,8 +101,9 @@ public final class BenchmarkSuite implements Callable<Integer> {
     try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults(workdir))) {
       // Freshness runs three streaming queries in this driver: share the cores fairly.
       System.setProperty("spark.scheduler.mode", "FAIR");
-      SparkSession spark = LakehouseSpark.getOrCreate("marketlake-bench", "local[2]",
-          stack.endpoints().s3());
+      SparkSession spark = LayerContext.open("marketlake-bench",
+          stack.endpoints().lakehouseLocation(), stack.endpoints().s3(), Defaults.SPARK_MASTER)
+          .spark();
       spark.sparkContext().setLogLevel("WARN");
       for (String name : chosen) {
         System.out.println("== " + name + " ==");

@@ -5,13 +5,13 @@ import io.marketlake.bronze.BronzeJob;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.MarketMessage;
 import io.marketlake.common.MessageCodec;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.stack.EmbeddedStack;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -106,10 +106,11 @@ final class BronzeThroughput {
 
   private Run bronze(String topic, int round, long bytes) throws Exception {
     Lakehouse lakehouse = stack.uniqueLakehouse("bench-bronze-" + round);
-    BronzeConfig config = new BronzeConfig(stack.endpoints().kafkaBootstrap(), topic, lakehouse,
-        stack.endpoints().s3(), "local[2]", "earliest", null, true, null, Map.of());
+    BronzeConfig config = BronzeConfig.defaults(stack.endpoints().kafkaBootstrap())
+        .withTopic(topic);
+    LayerContext ctx = LayerContext.of(spark, lakehouse, stack.endpoints().s3());
     long started = System.nanoTime();
-    BronzeJob.BronzeResult result = new BronzeJob(config).run(spark);
+    BronzeJob.BronzeResult result = new BronzeJob(config).run(ctx);
     return new Run("bronze", round, result.rowsWritten(), bytes,
         (System.nanoTime() - started) / 1e9);
   }

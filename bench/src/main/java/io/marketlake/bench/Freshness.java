@@ -4,16 +4,17 @@ import static org.apache.spark.sql.functions.col;
 
 import io.marketlake.bronze.BronzeConfig;
 import io.marketlake.bronze.BronzeJob;
+import io.marketlake.common.Defaults;
 import io.marketlake.common.Lakehouse;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.gold.GoldConfig;
 import io.marketlake.gold.GoldJob;
 import io.marketlake.ingest.IngestConfig;
 import io.marketlake.ingest.Poller;
-import io.marketlake.silver.QualityRules;
 import io.marketlake.silver.SilverConfig;
 import io.marketlake.silver.SilverJob;
 import io.marketlake.stack.EmbeddedStack;
-import io.marketlake.stack.ExchangeClock;
+import io.marketlake.stack.SimulatedClock;
 import io.marketlake.stack.ExchangeOptions;
 import io.marketlake.stack.SimulatedExchange;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ final class Freshness {
   Figures.Section run() throws Exception {
     String topic = stack.uniqueTopic("bench-live");
     Lakehouse lakehouse = stack.uniqueLakehouse("bench-live");
-    ExchangeClock clock = ExchangeClock.accelerated(EXCHANGE_START, speed);
+    SimulatedClock clock = SimulatedClock.accelerated(EXCHANGE_START, speed);
     try (SimulatedExchange exchange = SimulatedExchange.start(ExchangeOptions.defaults()
         .withSeed(17).withClock(clock))) {
       // Wall time of an exchange instant: sampled once, the clock is linear from there.
@@ -93,19 +94,19 @@ final class Freshness {
       // Bronze first: silver and gold start once the tables they read exist. Each query gets a
       // fair-scheduler pool of its own: gold's long jobs must not hold silver's short ones back.
       spark.sparkContext().setLocalProperty("spark.scheduler.pool", "bronze");
-      StreamingQuery bronze = new BronzeJob(new BronzeConfig(stack.endpoints().kafkaBootstrap(),
-          topic, lakehouse, stack.endpoints().s3(), "local[2]", "earliest", null, true, trigger,
-          Map.of())).start(spark);
+      LayerContext ctx = LayerContext.of(spark, lakehouse, stack.endpoints().s3());
+      StreamingQuery bronze = new BronzeJob(BronzeConfig.defaults(stack.endpoints()
+          .kafkaBootstrap()).withTopic(topic).withTrigger(trigger)).start(ctx);
       org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() ->
           io.delta.tables.DeltaTable.isDeltaTable(spark, lakehouse.bronzeCandlesRaw()));
       spark.sparkContext().setLocalProperty("spark.scheduler.pool", "silver");
-      StreamingQuery silver = new SilverJob(new SilverConfig(lakehouse, stack.endpoints().s3(),
-          "local[2]", QualityRules.defaults(), null, trigger)).start(spark);
+      StreamingQuery silver = new SilverJob(SilverConfig.defaults().withTrigger(trigger))
+          .start(ctx);
       org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() ->
           io.delta.tables.DeltaTable.isDeltaTable(spark, lakehouse.silverCandles1m()));
       spark.sparkContext().setLocalProperty("spark.scheduler.pool", "gold");
-      StreamingQuery gold = !withGold ? null : new GoldJob(new GoldConfig(lakehouse,
-          stack.endpoints().s3(), "local[2]", 15, trigger, Duration.ofDays(1))).start(spark);
+      StreamingQuery gold = !withGold ? null : new GoldJob(new GoldConfig(
+          Defaults.HORIZON_MINUTES, trigger, Duration.ofDays(1))).start(ctx);
       spark.sparkContext().setLocalProperty("spark.scheduler.pool", null);
       long measureFrom = System.currentTimeMillis() + WARM_UP.toMillis();
       System.out.println(Figures.format("  polling %d symbols for %d minutes at %.0f× (until %s),"

@@ -4,12 +4,12 @@ import io.marketlake.common.Cli;
 import io.marketlake.common.LakehouseOptions;
 import io.marketlake.common.StackEndpoints;
 import io.marketlake.common.Topics;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.lease.LeasedJob;
+import io.marketlake.common.spark.LayerContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +28,7 @@ public final class BronzeCommand implements Callable<Integer> {
       + Topics.MARKET_DATA + ").")
   String topic;
 
-  @Option(names = "--starting-offsets", defaultValue = "earliest",
+  @Option(names = "--starting-offsets", defaultValue = BronzeConfig.DEFAULT_STARTING_OFFSETS,
       description = "Where a new query starts: earliest, latest, or Spark's JSON of offsets per"
           + " partition. Ignored once the checkpoint exists (default: ${DEFAULT-VALUE}).")
   String startingOffsets;
@@ -52,18 +52,13 @@ public final class BronzeCommand implements Callable<Integer> {
           + " e.g. kafka.security.protocol=SASL_SSL.")
   Map<String, String> kafkaOptions = new LinkedHashMap<>();
 
-  @Option(names = "--debug", description = "Print stack traces.")
-  boolean debug;
-
   BronzeConfig toConfig() {
     StackEndpoints stack = lakehouse.stack();
-    String servers = bootstrapServers != null ? bootstrapServers
-        : stack == null ? null : stack.kafkaBootstrap();
-    String topicName = topic != null ? topic
-        : stack != null && stack.topic() != null ? stack.topic() : Topics.MARKET_DATA;
-    return new BronzeConfig(servers, topicName, lakehouse.lakehouse(), lakehouse.s3(),
-        lakehouse.master(), startingOffsets, maxOffsetsPerTrigger, failOnDataLoss,
-        parseTrigger(trigger), kafkaOptions);
+    return new BronzeConfig(
+        StackEndpoints.pick(bootstrapServers, stack, StackEndpoints::kafkaBootstrap, null),
+        StackEndpoints.pick(topic, stack, StackEndpoints::topic, Topics.MARKET_DATA),
+        startingOffsets, maxOffsetsPerTrigger, failOnDataLoss, parseTrigger(trigger),
+        kafkaOptions);
   }
 
   static Duration parseTrigger(String value) {
@@ -73,16 +68,12 @@ public final class BronzeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BronzeConfig config = toConfig();
-    // Before Spark starts: a wrong address is said at once.
-    io.marketlake.common.Reachability.requireKafka(config.bootstrapServers(),
-        "--bootstrap-servers");
-    io.marketlake.common.lease.LakehouseLeases.refuseIfHeld(config.lakehouse(), config.s3(),
-        io.marketlake.common.lease.LeasedJob.BRONZE);   // before Spark's seconds of start-up
-    SparkSession spark = LakehouseSpark.getOrCreate("marketlake-bronze", config.master(),
-        config.s3());
-    BronzeJob.BronzeResult result = new BronzeJob(config).run(spark);
+    LayerContext ctx = LayerContext.forWriting(LeasedJob.BRONZE, lakehouse,
+        config.bootstrapServers());
+    BronzeJob.BronzeResult result = new BronzeJob(config).run(ctx);
     System.out.printf("bronze: %d rows appended in %d batches to %s (%.1f s)%n",
-        result.rowsWritten(), result.batches(), config.table(), result.millis() / 1000.0);
+        result.rowsWritten(), result.batches(), ctx.tables().bronzeCandlesRaw(),
+        result.millis() / 1000.0);
     return Cli.OK;
   }
 

@@ -1,15 +1,16 @@
 package io.marketlake.bronze;
 
-import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
+import io.marketlake.common.Topics;
 import io.marketlake.common.UsageException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything one bronze run needs, validated once.
+ * The settings of one bronze run, validated once; where the tables are and how the session
+ * reaches them is the run's {@link io.marketlake.common.spark.LayerContext}.
  *
+ * @param startingOffsets where a new query starts: earliest, latest, or Spark's JSON of offsets
  * @param trigger {@code null} for available-now (process what is there, then stop), else the
  *     processing-time interval of a continuously running query
  * @param kafkaOptions passed to Spark's Kafka source as is (keys start with {@code kafka.} for
@@ -18,14 +19,12 @@ import java.util.Objects;
 public record BronzeConfig(
     String bootstrapServers,
     String topic,
-    Lakehouse lakehouse,
-    S3Settings s3,
-    String master,
     String startingOffsets,
     Long maxOffsetsPerTrigger,
     boolean failOnDataLoss,
     Duration trigger,
     Map<String, String> kafkaOptions) {
+  public static final String DEFAULT_STARTING_OFFSETS = "earliest";
 
   public BronzeConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -33,8 +32,7 @@ public record BronzeConfig(
           + " (or --workdir DIR of a running local stack)");
     }
     Objects.requireNonNull(topic, "topic");
-    Objects.requireNonNull(lakehouse, "lakehouse");
-    Objects.requireNonNull(s3, "s3");
+    Objects.requireNonNull(startingOffsets, "startingOffsets");
     if (maxOffsetsPerTrigger != null && maxOffsetsPerTrigger <= 0) {
       throw new UsageException("--max-offsets-per-trigger must be positive, got "
           + maxOffsetsPerTrigger);
@@ -42,11 +40,24 @@ public record BronzeConfig(
     kafkaOptions = Map.copyOf(kafkaOptions == null ? Map.of() : kafkaOptions);
   }
 
-  public String table() {
-    return lakehouse.bronzeCandlesRaw();
+  /** An available-now run of the default topic from its earliest offsets, no per-batch bound. */
+  public static BronzeConfig defaults(String bootstrapServers) {
+    return new BronzeConfig(bootstrapServers, Topics.MARKET_DATA, DEFAULT_STARTING_OFFSETS, null,
+        true, null, Map.of());
   }
 
-  public String checkpoint() {
-    return lakehouse.checkpoint("bronze_market_data_raw");
+  public BronzeConfig withTopic(String name) {
+    return new BronzeConfig(bootstrapServers, name, startingOffsets, maxOffsetsPerTrigger,
+        failOnDataLoss, trigger, kafkaOptions);
+  }
+
+  public BronzeConfig withMaxOffsetsPerTrigger(Long max) {
+    return new BronzeConfig(bootstrapServers, topic, startingOffsets, max, failOnDataLoss, trigger,
+        kafkaOptions);
+  }
+
+  public BronzeConfig withTrigger(Duration interval) {
+    return new BronzeConfig(bootstrapServers, topic, startingOffsets, maxOffsetsPerTrigger,
+        failOnDataLoss, interval, kafkaOptions);
   }
 }

@@ -6,9 +6,8 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.delta.tables.DeltaTable;
-import io.marketlake.common.Reachability;
 import io.marketlake.common.lease.LeasedJob;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.common.spark.SparkLeases;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,18 +32,15 @@ import org.apache.spark.sql.types.StructType;
  * crash is recognised and skipped instead of appended twice.
  */
 public final class BronzeJob {
-  /** Columns of the bronze table, in order. */
-  static final String[] COLUMNS = {
-    "key", "value", "topic", "partition", "offset", "kafka_timestamp", "headers",
-    "ingest_time", "ingest_date"
-  };
-
   /**
    * The columns Delta keeps file statistics (min, max, nulls) for: what reads filter on and
    * OPTIMIZE ZORDERs by. Not the raw JSON {@code value}, whose statistics nothing uses and which
    * cost bronze about a tenth of its throughput (BENCHMARKS.md).
    */
   static final String STATS_COLUMNS = "key,topic,partition,offset,kafka_timestamp,ingest_time";
+
+  /** The streaming query's name, and its checkpoint's folder under the lakehouse. */
+  public static final String QUERY = "bronze_market_data_raw";
 
   private final BronzeConfig config;
 
@@ -73,17 +69,14 @@ public final class BronzeJob {
   }
 
   /** Runs the query: until the topic is drained (available-now) or forever (interval trigger). */
-  public BronzeResult run(SparkSession spark) throws Exception {
-    return SparkLeases.hold(spark, config.lakehouse(), config.s3(), LeasedJob.BRONZE,
-        () -> runHoldingLease(spark));
+  public BronzeResult run(LayerContext ctx) throws Exception {
+    return SparkLeases.hold(ctx, LeasedJob.BRONZE, () -> runHoldingLease(ctx));
   }
 
-  private BronzeResult runHoldingLease(SparkSession spark)
+  private BronzeResult runHoldingLease(LayerContext ctx)
       throws TimeoutException, StreamingQueryException {
-    Reachability.requireKafka(config.bootstrapServers(), "--bootstrap-servers");
-    LakehouseSpark.configure(spark, config.s3());
     long started = System.nanoTime();
-    StreamingQuery query = start(spark);
+    StreamingQuery query = start(ctx);
     query.awaitTermination();
     long rows = 0;
     int batches = 0;
@@ -96,7 +89,9 @@ public final class BronzeJob {
   }
 
   /** Starts the streaming query without waiting for it; callers own its lifecycle. */
-  public StreamingQuery start(SparkSession spark) throws TimeoutException {
+  public StreamingQuery start(LayerContext ctx) throws TimeoutException {
+    SparkSession spark = ctx.spark();
+    String table = ctx.tables().bronzeCandlesRaw();
     DataStreamReader reader =
         spark.readStream()
             .format("kafka")
@@ -111,25 +106,25 @@ public final class BronzeJob {
     reader = reader.options(config.kafkaOptions());
 
     Dataset<Row> rows = toBronze(reader.load());
-    createIfMissing(spark, config.table(), rows.schema());
+    createIfMissing(spark, table, rows.schema());
     DataStreamWriter<Row> writer =
         rows
             .writeStream()
             .format("delta")
-            .queryName("bronze_market_data_raw")
+            .queryName(QUERY)
             .outputMode("append")
             .partitionBy("ingest_date")
-            .option("checkpointLocation", config.checkpoint())
+            .option("checkpointLocation", ctx.tables().checkpoint(QUERY))
             .trigger(config.trigger() == null
                 ? Trigger.AvailableNow()
                 : Trigger.ProcessingTime(config.trigger().toMillis()));
-    return writer.start(config.table());
+    return writer.start(table);
   }
 
   /**
    * Creates the bronze table with its statistics columns before the first batch, since a table
    * property must be set before the files it governs are written. An existing table is left as it
-   * is (the README says how to set the property on a table made before it).
+   * is (docs/bronze-silver.md says how to set the property on a table made before it).
    */
   static void createIfMissing(SparkSession spark, String table, StructType schema) {
     StructType nullable = new StructType();

@@ -49,7 +49,7 @@ class BronzeJobTest {
     List<Row> bronze = BronzeJob.toBronze(spark.createDataFrame(kafka, KAFKA_SOURCE))
         .orderBy("offset").collectAsList();
 
-    assertThat(bronze.get(0).schema().fieldNames()).containsExactly(BronzeJob.COLUMNS);
+    assertThat(bronze.get(0).schema().fieldNames()).containsExactly(BronzeSchema.TABLE.fieldNames());
     // The schema downstream tests write bronze rows with (types; Spark's nullability aside).
     assertThat(bronze.get(0).schema().fields()).extracting(f -> f.name() + " " + f.dataType().sql())
         .containsExactlyElementsOf(Arrays.stream(BronzeSchema.TABLE.fields())

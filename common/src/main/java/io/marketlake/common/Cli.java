@@ -1,13 +1,25 @@
 package io.marketlake.common;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * Runs a picocli command with the project's error contract: exit 0 on success, 2 on a usage error
  * (one line naming the input and the fix), 3 when another writer holds the job's lease (one line
  * naming the holder), 1 on a runtime failure (one line; the stack trace only with
  * {@code --debug}).
+ *
+ * <p>Every command gets the options all commands share here: {@code --debug} and {@code --config
+ * FILE}, with the defaults of {@link ConfigDefaults} (environment, then the file).
  */
 public final class Cli {
   public static final int OK = 0;
@@ -20,7 +32,27 @@ public final class Cli {
 
   /** A configured {@link CommandLine}; tests call {@code execute} on it with their own writers. */
   public static CommandLine commandLine(Object command) {
-    CommandLine cmd = new CommandLine(command);
+    return commandLine(command, System.getenv());
+  }
+
+  /** As {@link #commandLine(Object)}, with the given environment instead of the process's. */
+  public static CommandLine commandLine(Object command, Map<String, String> environment) {
+    ConfigDefaults defaults = new ConfigDefaults(environment);
+    CommandLine cmd = new CommandLine(command) {
+      @Override
+      public int execute(String... args) {
+        try {
+          defaults.load(args);   // before parsing: the file's values are the options' defaults
+        } catch (UsageException e) {
+          getErr().println("error: " + e.getMessage());
+          getErr().flush();
+          return USAGE;
+        }
+        return super.execute(args);
+      }
+    };
+    addSharedOptions(cmd, Collections.newSetFromMap(new IdentityHashMap<>()));
+    cmd.setDefaultValueProvider(defaults);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler(
         (ex, args) -> {
@@ -32,7 +64,7 @@ public final class Cli {
     cmd.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
-          boolean debug = parseResult.originalArgs().contains("--debug");
+          boolean debug = debug(parseResult);
           if (ex instanceof UsageException) {
             err.println("error: " + ex.getMessage());
             return USAGE;
@@ -52,6 +84,35 @@ public final class Cli {
           return FAILURE;
         });
     return cmd;
+  }
+
+  /** {@code --debug} and {@code --config} on every command of the hierarchy, and their help. */
+  private static void addSharedOptions(CommandLine cmd, Set<CommandLine> done) {
+    if (!done.add(cmd)) return;   // aliases list a subcommand twice
+    CommandSpec spec = cmd.getCommandSpec();
+    spec.addOption(OptionSpec.builder("--debug").arity("0").type(boolean.class)
+        .description("Print stack traces of errors.").build());
+    spec.addOption(OptionSpec.builder(ConfigDefaults.OPTION).paramLabel("FILE").type(String.class)
+        .description("Java properties file of option defaults (default: $"
+            + ConfigDefaults.FILE_VARIABLE + "); see below.").build());
+    cmd.getHelpSectionMap().put("configuration", help -> ConfigDefaults.helpSection(
+        help.commandSpec()));
+    List<String> sections = new ArrayList<>(cmd.getHelpSectionKeys());
+    if (!sections.contains("configuration")) {   // a parent's keys reach its subcommands
+      sections.add(sections.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST)
+          + 1, "configuration");
+      cmd.setHelpSectionKeys(sections);
+    }
+    cmd.getSubcommands().values().forEach(sub -> addSharedOptions(sub, done));
+  }
+
+  /** Whether {@code --debug} was given (or set by the environment or file) on any command. */
+  static boolean debug(ParseResult parseResult) {
+    for (ParseResult p = parseResult; p != null; p = p.subcommand()) {
+      OptionSpec option = p.commandSpec().findOption("--debug");
+      if (option != null && Boolean.TRUE.equals(option.getValue())) return true;
+    }
+    return false;
   }
 
   /** Parses, runs and returns the exit code. */

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
  * Where a Spark layer reads and writes, as picocli options shared by every layer command.
  *
  * <p>Precedence for each value: an explicit option, then {@code --workdir DIR}'s {@code stack.json}
- * (a running local stack), then the default (AWS S3 with the default credentials chain).
+ * (a running local stack, read once), then the default (AWS S3 with the default credentials
+ * chain).
  */
 public final class LakehouseOptions {
   @Option(names = "--workdir", paramLabel = "DIR",
@@ -36,27 +37,31 @@ public final class LakehouseOptions {
   @Option(names = "--s3-secret-key", paramLabel = "SECRET", description = "See --s3-access-key.")
   String s3SecretKey;
 
-  @Option(names = "--master", paramLabel = "MASTER", defaultValue = "local[2]",
+  @Option(names = "--master", paramLabel = "MASTER", defaultValue = Defaults.SPARK_MASTER,
       description = "Spark master when not run by spark-submit (default: ${DEFAULT-VALUE}).")
   String master;
 
-  /** The stack of {@code --workdir}, or null. */
+  private StackEndpoints stack;
+  private boolean stackRead;
+
+  /** The stack of {@code --workdir} (its stack.json read on the first call only), or null. */
   public StackEndpoints stack() {
-    return workdir == null ? null : StackEndpoints.read(workdir);
+    if (!stackRead) {
+      stack = workdir == null ? null : StackEndpoints.read(workdir);
+      stackRead = true;
+    }
+    return stack;
   }
 
   public Lakehouse lakehouse() {
-    if (lakehouse != null) return new Lakehouse(lakehouse);
-    StackEndpoints stack = stack();
-    return new Lakehouse(stack == null ? null : stack.lakehouse());
+    return new Lakehouse(StackEndpoints.pick(lakehouse, stack(), StackEndpoints::lakehouse, null));
   }
 
   public S3Settings s3() {
     StackEndpoints stack = stack();
-    String endpoint = s3Endpoint != null ? s3Endpoint : stack == null ? null : stack.s3Endpoint();
-    String access = s3AccessKey != null ? s3AccessKey : stack == null ? null : stack.s3AccessKey();
-    String secret = s3SecretKey != null ? s3SecretKey : stack == null ? null : stack.s3SecretKey();
-    return new S3Settings(endpoint, s3Region, access, secret);
+    return new S3Settings(StackEndpoints.pick(s3Endpoint, stack, StackEndpoints::s3Endpoint, null),
+        s3Region, StackEndpoints.pick(s3AccessKey, stack, StackEndpoints::s3AccessKey, null),
+        StackEndpoints.pick(s3SecretKey, stack, StackEndpoints::s3SecretKey, null));
   }
 
   public String master() {

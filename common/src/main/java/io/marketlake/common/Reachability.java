@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fails fast, with one line naming the endpoint and the option that set it, when a service is not
@@ -12,6 +13,8 @@ import java.time.Duration;
  */
 public final class Reachability {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final AtomicInteger KAFKA_PROBES = new AtomicInteger();
+  private static final AtomicInteger S3_PROBES = new AtomicInteger();
 
   private Reachability() {}
 
@@ -27,6 +30,7 @@ public final class Reachability {
    * connection.
    */
   public static void requireKafka(String bootstrapServers, String option) {
+    KAFKA_PROBES.incrementAndGet();
     for (String server : bootstrapServers.split(",")) {
       String hostPort = server.trim().replaceFirst("^[A-Za-z_]+://", "");
       int colon = hostPort.lastIndexOf(':');
@@ -50,6 +54,7 @@ public final class Reachability {
 
   /** Passes for AWS S3 (no endpoint) and for an endpoint that accepts a TCP connection. */
   public static void requireS3(S3Settings s3) {
+    S3_PROBES.incrementAndGet();
     if (s3.endpoint() == null) return;
     URI uri;
     try {
@@ -77,5 +82,15 @@ public final class Reachability {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** Kafka probes made by this JVM so far: a layer run makes one (its tests count them). */
+  public static int kafkaProbes() {
+    return KAFKA_PROBES.get();
+  }
+
+  /** S3 probes made by this JVM so far, AWS S3's no-op included: a layer run makes one. */
+  public static int s3Probes() {
+    return S3_PROBES.get();
   }
 }

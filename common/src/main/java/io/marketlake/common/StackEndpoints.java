@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Where a running local stack listens: written by {@code stack up} to {@code DIR/stack.json} and
@@ -41,6 +42,17 @@ public record StackEndpoints(
 
   public Lakehouse lakehouseLocation() {
     return new Lakehouse(lakehouse);
+  }
+
+  /**
+   * The project's one precedence rule for an endpoint: the explicit option, else the running
+   * stack's value ({@code stack} may be null: no {@code --workdir}), else the default.
+   */
+  public static String pick(String explicit, StackEndpoints stack,
+      Function<StackEndpoints, String> field, String fallback) {
+    if (explicit != null) return explicit;
+    String fromStack = stack == null ? null : field.apply(stack);
+    return fromStack != null ? fromStack : fallback;
   }
 
   public static Path file(Path workdir) {

@@ -12,10 +12,14 @@ import static org.apache.spark.sql.functions.sum;
 import io.delta.tables.DeltaTable;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.UsageException;
+import io.marketlake.common.lease.LeasedJob;
+import io.marketlake.common.spark.LayerContext;
+import io.marketlake.common.spark.SparkLeases;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
@@ -48,7 +52,8 @@ import org.apache.spark.sql.types.StructType;
  * record: it also applies silver's corrections, which this view (inserts only) does not see.
  */
 public final class FiveMinuteStream {
-  static final String CHECKPOINT = "gold_candles_5m_live";
+  /** The streaming query's name, and its checkpoint's folder under the lakehouse. */
+  public static final String QUERY = "gold_candles_5m_live";
 
   /**
    * {@code gold/candles_5m_live_batches}: one row per micro-batch of the query. {@code
@@ -85,11 +90,48 @@ public final class FiveMinuteStream {
       Map.entry("last_open_time", "greatest(t.last_open_time, s.last_open_time)"),
       Map.entry("written_at", "s.written_at"));
 
-  private FiveMinuteStream() {}
+  private final FiveMinuteStreamConfig config;
+
+  public FiveMinuteStream(FiveMinuteStreamConfig config) {
+    this.config = config;
+  }
 
   /** Micro-batches of one query run after a given batch id, summed. */
   public record Result(long batches, long lastBatchId, long candlesRead, long lateCandles,
-      long windowsWritten) {}
+      long windowsWritten) {
+    Result plus(Result later) {
+      return new Result(batches + later.batches, later.lastBatchId,
+          candlesRead + later.candlesRead, lateCandles + later.lateCandles,
+          windowsWritten + later.windowsWritten);
+    }
+  }
+
+  /**
+   * Runs the query holding the {@code gold-5m} lease until it stops (available-now) or is
+   * stopped (Ctrl-C, a lost lease); after every wait of one trigger interval, hands the
+   * micro-batches finished since the last wait (each records itself in
+   * gold/candles_5m_live_batches) to {@code progress}.
+   *
+   * @return every batch of the run, summed
+   */
+  public Result run(LayerContext ctx, Consumer<Result> progress) throws Exception {
+    return SparkLeases.hold(ctx, LeasedJob.GOLD_5M, () -> runHoldingLease(ctx, progress));
+  }
+
+  private Result runHoldingLease(LayerContext ctx, Consumer<Result> progress) throws Exception {
+    StreamingQuery query = start(ctx, config.trigger());
+    long waitMillis = config.trigger() == null ? 10_000
+        : Math.max(1_000, config.trigger().toMillis());
+    Result total = new Result(0, -1, 0, 0, 0);
+    boolean stopped;
+    do {
+      stopped = query.awaitTermination(waitMillis);
+      Result since = batchesSince(ctx, query, total.lastBatchId());
+      total = total.plus(since);
+      if (since.batches() > 0 && !stopped) progress.accept(since);
+    } while (!stopped);
+    return total;
+  }
 
   static String liveTable(Lakehouse lakehouse) {
     return lakehouse.goldCandles5mLive();
@@ -123,8 +165,9 @@ public final class FiveMinuteStream {
   }
 
   /** Starts the query; {@code trigger} null means available-now (process, then stop). */
-  public static StreamingQuery start(SparkSession spark, Lakehouse lakehouse, Duration trigger)
-      throws Exception {
+  public static StreamingQuery start(LayerContext ctx, Duration trigger) throws Exception {
+    SparkSession spark = ctx.spark();
+    Lakehouse lakehouse = ctx.tables();
     String silver = lakehouse.silverCandles1m();
     if (!DeltaTable.isDeltaTable(spark, silver)) {
       throw new UsageException("No silver table at " + silver + ": run silver first");
@@ -136,8 +179,8 @@ public final class FiveMinuteStream {
         .filter(col("_change_type").equalTo("insert"));
     return inserted
         .writeStream()
-        .queryName("gold_candles_5m_live")
-        .option("checkpointLocation", lakehouse.checkpoint(CHECKPOINT))
+        .queryName(QUERY)
+        .option("checkpointLocation", lakehouse.checkpoint(QUERY))
         .trigger(trigger == null ? Trigger.AvailableNow()
             : Trigger.ProcessingTime(trigger.toMillis()))
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, batchId) ->
@@ -150,7 +193,7 @@ public final class FiveMinuteStream {
     if (DeltaTable.isDeltaTable(spark, live) && !List.of(DeltaTable.forPath(spark, live).toDF()
         .columns()).contains("first_open_time")) {
       throw new UsageException(live + " was written by the watermarked query of an earlier"
-          + " version: delete it and " + lakehouse.checkpoint(CHECKPOINT) + " to rebuild it"
+          + " version: delete it and " + lakehouse.checkpoint(QUERY) + " to rebuild it"
           + " from silver");
     }
     DeltaTable.createIfNotExists(spark).location(live).addColumns(windows(silver).schema())
@@ -215,9 +258,8 @@ public final class FiveMinuteStream {
    * The micro-batches of {@code query}'s current run after {@code afterBatchId}, as recorded in
    * {@code gold/candles_5m_live_batches} by the batches themselves.
    */
-  public static Result batchesSince(SparkSession spark, Lakehouse lakehouse,
-      StreamingQuery query, long afterBatchId) {
-    Row r = spark.read().format("delta").load(batchesTable(lakehouse))
+  public static Result batchesSince(LayerContext ctx, StreamingQuery query, long afterBatchId) {
+    Row r = ctx.spark().read().format("delta").load(batchesTable(ctx.tables()))
         .filter(col("run_id").equalTo(query.runId().toString())
             .and(col("batch_id").gt(afterBatchId)))
         .agg(count(lit(1)), max("batch_id"), sum("candles_read"), sum("late_candles"),

@@ -7,10 +7,12 @@ import static org.apache.spark.sql.functions.min;
 
 import io.delta.tables.DeltaTable;
 import io.marketlake.common.UsageException;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.Lakehouse;
+import io.marketlake.common.spark.DeltaCommits;
+import io.marketlake.common.spark.LayerContext;
+import io.marketlake.common.spark.SparkLeases;
 import java.sql.Timestamp;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,9 @@ import org.apache.spark.sql.streaming.Trigger;
  * GoldConfig#featuresEvery()} instead, so that one driver owns every gold table.
  */
 public final class GoldJob {
+  /** The rollup query's name, and its checkpoint's folder under the lakehouse. */
+  public static final String QUERY = "gold_rollups";
+
   private final GoldConfig config;
   private final Map<RollupWindow, Long> windowsMerged = new EnumMap<>(RollupWindow.class);
   private final java.util.concurrent.atomic.AtomicLong changesRead =
@@ -53,15 +58,15 @@ public final class GoldJob {
    * Runs until silver's changes present at the start are in gold and the features are rewritten
    * (available-now), or until the query is stopped (a processing-time trigger).
    */
-  public GoldResult run(SparkSession spark) throws Exception {
-    return io.marketlake.common.spark.SparkLeases.hold(spark, config.lakehouse(), config.s3(),
-        io.marketlake.common.lease.LeasedJob.GOLD, () -> runHoldingLease(spark));
+  public GoldResult run(LayerContext ctx) throws Exception {
+    return SparkLeases.hold(ctx, io.marketlake.common.lease.LeasedJob.GOLD,
+        () -> runHoldingLease(ctx));
   }
 
-  private GoldResult runHoldingLease(SparkSession spark) throws Exception {
+  private GoldResult runHoldingLease(LayerContext ctx) throws Exception {
     long started = System.nanoTime();
-    start(spark).awaitTermination();
-    if (config.trigger() == null) writeFeatures(spark);
+    start(ctx).awaitTermination();
+    if (config.trigger() == null) writeFeatures(ctx.spark(), ctx.tables());
     return result(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
@@ -72,21 +77,22 @@ public final class GoldJob {
   }
 
   /** Creates the tables if missing and starts the rollup query without waiting for it. */
-  public StreamingQuery start(SparkSession spark) throws Exception {
-    LakehouseSpark.configure(spark, config.s3());
-    String silver = config.lakehouse().silverCandles1m();
+  public StreamingQuery start(LayerContext ctx) throws Exception {
+    SparkSession spark = ctx.spark();
+    Lakehouse tables = ctx.tables();
+    String silver = tables.silverCandles1m();
     if (!DeltaTable.isDeltaTable(spark, silver)) {
       throw new UsageException("No silver table at " + silver + ": run silver first");
     }
     for (RollupWindow w : RollupWindow.values()) {
-      String table = config.lakehouse().goldCandles(w.label());
+      String table = tables.goldCandles(w.label());
       Dataset<Row> empty = Rollups.rollup(spark.read().format("delta").load(silver).limit(0), w);
       DeltaTable.createIfNotExists(spark).location(table).addColumns(empty.schema())
           .comment(w.label() + " OHLCV candles per symbol, rolled up from silver 1m candles.")
           .property("delta.enableChangeDataFeed", "true")
           .execute();
     }
-    DeltaTable.createIfNotExists(spark).location(config.lakehouse().goldDailyChange())
+    DeltaTable.createIfNotExists(spark).location(tables.goldDailyChange())
         .addColumns(DailyChange.compute(spark.read().format("delta").load(silver).limit(0))
             .schema())
         .comment("Last price and rolling 24 hours per symbol, as of its newest candle.")
@@ -95,14 +101,14 @@ public final class GoldJob {
         .option("readChangeFeed", "true")
         .load(silver)
         .writeStream()
-        .queryName("gold_rollups")
-        .option("checkpointLocation", config.lakehouse().checkpoint("gold_rollups"))
+        .queryName(QUERY)
+        .option("checkpointLocation", tables.checkpoint(QUERY))
         .trigger(config.trigger() == null ? Trigger.AvailableNow()
             : Trigger.ProcessingTime(config.trigger().toMillis()))
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (changes, batchId) -> {
-          Map<String, Timestamp> newest = mergeTouchedWindows(spark, silver, changes);
-          updateDailyChange(spark, silver, newest);
-          if (config.trigger() != null && featuresDue()) writeFeatures(spark);
+          Map<String, Timestamp> newest = mergeTouchedWindows(spark, tables, changes);
+          updateDailyChange(spark, tables, newest);
+          if (config.trigger() != null && featuresDue()) writeFeatures(spark, tables);
         })
         .start();
   }
@@ -113,14 +119,13 @@ public final class GoldJob {
   }
 
   /** Rewrites the features table from all of silver. */
-  private void writeFeatures(SparkSession spark) {
-    Dataset<Row> candles = spark.read().format("delta").load(config.lakehouse().silverCandles1m());
+  private void writeFeatures(SparkSession spark, Lakehouse tables) {
+    Dataset<Row> candles = spark.read().format("delta").load(tables.silverCandles1m());
     Features.compute(candles, config.horizonMinutes())
         .write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-        .save(config.lakehouse().goldFeatures());
-    Row commit = DeltaTable.forPath(spark, config.lakehouse().goldFeatures()).history(1).first();
-    featureRows.set(Long.parseLong(commit.<String, String>getJavaMap(
-        commit.fieldIndex("operationMetrics")).getOrDefault("numOutputRows", "0")));
+        .save(tables.goldFeatures());
+    Row commit = DeltaTable.forPath(spark, tables.goldFeatures()).history(1).first();
+    featureRows.set(DeltaCommits.metric(commit, "numOutputRows"));
     featuresWrittenAt = System.nanoTime();
   }
 
@@ -129,16 +134,16 @@ public final class GoldJob {
    * newest change less 24 hours (which hold the symbol's newest 24 hours, whatever its newest
    * candle), and MERGEs it; the other symbols' rows are left alone.
    */
-  private void updateDailyChange(SparkSession spark, String silver,
+  private void updateDailyChange(SparkSession spark, Lakehouse tables,
       Map<String, Timestamp> newestChange) {
     if (newestChange.isEmpty()) return;
     long since = newestChange.values().stream().mapToLong(Timestamp::getTime).min().getAsLong()
         - RollupWindow.ONE_DAY.seconds() * 1000;
     // The time filter lets Delta skip every file older than the earliest window.
-    Dataset<Row> recent = spark.read().format("delta").load(silver)
+    Dataset<Row> recent = spark.read().format("delta").load(tables.silverCandles1m())
         .filter(col("open_time").gt(lit(new Timestamp(since)))
             .and(col("symbol").isin(newestChange.keySet().toArray())));
-    DeltaTable.forPath(spark, config.lakehouse().goldDailyChange()).as("t")
+    DeltaTable.forPath(spark, tables.goldDailyChange()).as("t")
         .merge(DailyChange.compute(recent).as("s"), "t.symbol = s.symbol")
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
@@ -154,7 +159,7 @@ public final class GoldJob {
    *
    * @return per touched symbol, the newest open_time among the changes
    */
-  Map<String, Timestamp> mergeTouchedWindows(SparkSession spark, String silver,
+  Map<String, Timestamp> mergeTouchedWindows(SparkSession spark, Lakehouse tables,
       Dataset<Row> changes) throws Exception {
     Map<String, Timestamp> newestChange = new java.util.HashMap<>();
     Dataset<Row> changed = changes
@@ -180,14 +185,16 @@ public final class GoldJob {
       // Every touched 5m or 1h window lies in a touched day: read silver once, for those days,
       // and derive all three rollups from that one checkpointed slice.
       Dataset<Row> touchedDays = Rollups.touchedWindows(changed, RollupWindow.ONE_DAY);
-      Dataset<Row> affected = Rollups.candlesIn(spark.read().format("delta").load(silver),
+      Dataset<Row> affected = Rollups.candlesIn(
+          spark.read().format("delta").load(tables.silverCandles1m()),
           touchedDays, RollupWindow.ONE_DAY, from, until).localCheckpoint(true);
       // The three tables are independent: MERGE them concurrently.
       ExecutorService pool = Executors.newFixedThreadPool(RollupWindow.values().length);
       try {
         Map<RollupWindow, Future<Long>> merges = new EnumMap<>(RollupWindow.class);
         for (RollupWindow w : RollupWindow.values()) {
-          merges.put(w, pool.submit(() -> mergeWindows(spark, changed, affected, w, from, until)));
+          merges.put(w, pool.submit(() -> mergeWindows(spark, tables.goldCandles(w.label()),
+              changed, affected, w, from, until)));
         }
         for (Map.Entry<RollupWindow, Future<Long>> m : merges.entrySet()) {
           long merged = m.getValue().get();
@@ -205,12 +212,12 @@ public final class GoldJob {
   }
 
   /** Recomputes one granularity's touched windows and MERGEs them; returns how many. */
-  private long mergeWindows(SparkSession spark, Dataset<Row> changed, Dataset<Row> affected,
-      RollupWindow w, Timestamp from, Timestamp until) {
+  private long mergeWindows(SparkSession spark, String rollupTable, Dataset<Row> changed,
+      Dataset<Row> affected, RollupWindow w, Timestamp from, Timestamp until) {
     Dataset<Row> touched = Rollups.touchedWindows(changed, w);
     Dataset<Row> recomputed =
         Rollups.rollup(Rollups.candlesIn(affected, touched, w, from, until), w);
-    DeltaTable table = DeltaTable.forPath(spark, config.lakehouse().goldCandles(w.label()));
+    DeltaTable table = DeltaTable.forPath(spark, rollupTable);
     // The range on the target lets Delta skip every file of the table outside the touched days:
     // the MERGE's cost follows the change, not the table's size.
     table.as("t")
@@ -221,10 +228,7 @@ public final class GoldJob {
         .whenNotMatched().insertAll()
         .execute();
     // Counted from the MERGE's own commit rather than by another pass over the data.
-    Row commit = table.history(1).first();
-    scala.collection.Map<String, String> metrics =
-        commit.getMap(commit.fieldIndex("operationMetrics"));
-    return Long.parseLong(metrics.getOrElse("numSourceRows", () -> "0"));
+    return DeltaCommits.metric(table.history(1).first(), "numSourceRows");
   }
 
   private static Timestamp floor(Timestamp t, RollupWindow w) {

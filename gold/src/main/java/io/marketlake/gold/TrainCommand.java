@@ -2,9 +2,9 @@ package io.marketlake.gold;
 
 import io.marketlake.common.Cli;
 import io.marketlake.common.LakehouseOptions;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.lease.LeasedJob;
+import io.marketlake.common.spark.LayerContext;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,39 +16,33 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
   @Mixin LakehouseOptions lakehouse = new LakehouseOptions();
 
-  @Option(names = "--folds", defaultValue = "3",
+  @Option(names = "--folds", defaultValue = "" + TrainConfig.DEFAULT_FOLDS,
       description = "Walk-forward folds for the reported test metrics (default: ${DEFAULT-VALUE}).")
   int folds;
 
-  @Option(names = "--reg-param", defaultValue = "0.01",
+  @Option(names = "--reg-param", defaultValue = TrainConfig.DEFAULT_REG_PARAM,
       description = "L2 regularisation of the logistic regression (default: ${DEFAULT-VALUE}).")
   double regParam;
 
-  @Option(names = "--max-iter", defaultValue = "25",
+  @Option(names = "--max-iter", defaultValue = "" + TrainConfig.DEFAULT_MAX_ITER,
       description = "Optimiser iterations (default: ${DEFAULT-VALUE}).")
   int maxIter;
 
-  @Option(names = "--predict-minutes", defaultValue = "60", paramLabel = "MINUTES",
+  @Option(names = "--predict-minutes", paramLabel = "MINUTES",
+      defaultValue = "" + TrainConfig.DEFAULT_PREDICT_MINUTES,
       description = "Write predictions for each symbol's latest this-many minutes after the"
           + " model's data_to (the last minute it trained on) (default: ${DEFAULT-VALUE}).")
   int predictMinutes;
 
-  @Option(names = "--debug", description = "Print stack traces.")
-  boolean debug;
-
   TrainConfig toConfig() {
-    return new TrainConfig(lakehouse.lakehouse(), lakehouse.s3(), lakehouse.master(), folds,
-        regParam, maxIter, predictMinutes);
+    return new TrainConfig(folds, regParam, maxIter, predictMinutes);
   }
 
   @Override
   public Integer call() throws Exception {
     TrainConfig config = toConfig();
-    io.marketlake.common.lease.LakehouseLeases.refuseIfHeld(config.lakehouse(), config.s3(),
-        io.marketlake.common.lease.LeasedJob.TRAIN);   // before Spark's seconds of start-up
-    SparkSession spark = LakehouseSpark.getOrCreate("marketlake-train", config.master(),
-        config.s3());
-    TrainJob.TrainResult r = new TrainJob(config).run(spark);
+    LayerContext ctx = LayerContext.forWriting(LeasedJob.TRAIN, lakehouse, null);
+    TrainJob.TrainResult r = new TrainJob(config).run(ctx);
     ModelEvaluation m = r.metrics();
     System.out.printf(java.util.Locale.ROOT,
         "train: model v%d on %d rows; walk-forward test (%d rows): AUC %.3f, accuracy %.3f,"

@@ -8,7 +8,9 @@ import static org.apache.spark.sql.functions.min;
 
 import io.delta.tables.DeltaTable;
 import io.marketlake.common.UsageException;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.Lakehouse;
+import io.marketlake.common.spark.LayerContext;
+import io.marketlake.common.spark.SparkLeases;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,15 +90,14 @@ public final class TrainJob {
     return features.filter(present);
   }
 
-  public TrainResult run(SparkSession spark) throws Exception {
-    return io.marketlake.common.spark.SparkLeases.hold(spark, config.lakehouse(), config.s3(),
-        io.marketlake.common.lease.LeasedJob.TRAIN, () -> runHoldingLease(spark));
+  public TrainResult run(LayerContext ctx) throws Exception {
+    return SparkLeases.hold(ctx, io.marketlake.common.lease.LeasedJob.TRAIN,
+        () -> runHoldingLease(ctx.spark(), ctx.tables()));
   }
 
-  private TrainResult runHoldingLease(SparkSession spark) throws Exception {
-    LakehouseSpark.configure(spark, config.s3());
+  private TrainResult runHoldingLease(SparkSession spark, Lakehouse tables) throws Exception {
     long started = System.nanoTime();
-    String featuresPath = config.lakehouse().goldFeatures();
+    String featuresPath = tables.goldFeatures();
     if (!DeltaTable.isDeltaTable(spark, featuresPath)) {
       throw new UsageException("No features table at " + featuresPath + ": run gold first");
     }
@@ -134,16 +135,17 @@ public final class TrainJob {
       // The model that serves predictions learns from all labelled history, up to data_to.
       PipelineModel model = pipeline().fit(labelled);
       Timestamp dataTo = range.getTimestamp(1);
-      ModelVersions.Claim claim = ModelVersions.claim(spark, config.lakehouse());
+      ModelVersions.Claim claim = ModelVersions.claim(spark, tables);
       int version = claim.version();
-      String modelPath = claim.modelPath(config.lakehouse());
+      String modelPath = claim.modelPath(tables);
       model.write().save(modelPath);
       long trainRows = labelled.count();
-      long predictions = writePredictions(spark, model, features, version, horizon, dataTo);
-      long outcomes = TrendPredictions.fillOutcomes(spark, config.lakehouse().goldPredictions(),
+      long predictions = writePredictions(spark, tables.goldPredictions(), model, features,
+          version, horizon, dataTo);
+      long outcomes = TrendPredictions.fillOutcomes(spark, tables.goldPredictions(),
           spark.read().format("delta").load(featuresPath));
       // Last: the commit marker. A train that fails before this line leaves no new version.
-      appendRun(spark, version, modelPath, horizon, folds.size(), embargo, range, trainRows,
+      appendRun(spark, tables.goldModelRuns(), version, modelPath, horizon, folds.size(), embargo, range, trainRows,
           metrics);
       return new TrainResult(version, modelPath, trainRows, dataTo.toInstant(), metrics,
           predictions, outcomes,
@@ -168,8 +170,8 @@ public final class TrainJob {
         .and(col("open_time").lt(lit(Timestamp.from(until)))));
   }
 
-  private void appendRun(SparkSession spark, int version, String modelPath, int horizon,
-      int folds, Duration embargo, Row range, long trainRows, ModelEvaluation m) {
+  private void appendRun(SparkSession spark, String modelRuns, int version, String modelPath,
+      int horizon, int folds, Duration embargo, Row range, long trainRows, ModelEvaluation m) {
     String params = String.format(java.util.Locale.ROOT,
         "{\"reg_param\": %s, \"max_iter\": %d, \"standardized\": true}", config.regParam(),
         config.maxIter());
@@ -179,19 +181,19 @@ public final class TrainJob {
         m.rows(), m.auc(), m.accuracy(), m.balancedAccuracy(), m.majorityAccuracy(),
         m.lastMoveAccuracy(), m.upFraction());
     spark.createDataFrame(List.of(run), MODEL_RUNS).write().format("delta").mode("append")
-        .save(config.lakehouse().goldModelRuns());
+        .save(modelRuns);
   }
 
   /**
    * Scores each symbol's latest minutes after {@code dataTo} (never a row the model was trained
    * on) and inserts them into {@code trend_predictions}.
    */
-  private long writePredictions(SparkSession spark, PipelineModel model, Dataset<Row> features,
-      int version, int horizon, Timestamp dataTo) {
+  private long writePredictions(SparkSession spark, String predictionsTable, PipelineModel model,
+      Dataset<Row> features, int version, int horizon, Timestamp dataTo) {
     Dataset<Row> predictions = TrendPredictions.fromScored(model.transform(
         TrendPredictions.predictable(features, dataTo, config.predictMinutes())), version, horizon)
         .localCheckpoint(true);
-    TrendPredictions.insert(spark, config.lakehouse().goldPredictions(), predictions);
+    TrendPredictions.insert(spark, predictionsTable, predictions);
     return predictions.count();
   }
 

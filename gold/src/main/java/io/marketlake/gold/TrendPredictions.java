@@ -149,16 +149,15 @@ final class TrendPredictions {
         .updateExpr(Map.of("actual_direction", "s.actual_direction", "hit", "s.hit",
             "outcome_at", "s.outcome_at"))
         .execute();
-    Row commit = predictions.history(1).first();
-    return Long.parseLong(commit.<String, String>getJavaMap(commit.fieldIndex("operationMetrics"))
-        .getOrDefault("numTargetRowsUpdated", "0"));
+    return io.marketlake.common.spark.DeltaCommits.metric(predictions.history(1).first(),
+        "numTargetRowsUpdated");
   }
 
-  /** Hits of one model version's predictions; see {@link PredictionsCommand.HitRate}. */
-  static PredictionsCommand.HitRate hitRate(SparkSession spark, String table, int version) {
+  /** Hits of one model version's predictions; see {@link Predictions.HitRate}. */
+  static Predictions.HitRate hitRate(SparkSession spark, String table, int version) {
     Row r = DeltaTable.forPath(spark, table).toDF()
         .filter(col("model_version").equalTo(version))
         .selectExpr("count(*)", "count(hit)", "count_if(hit)").first();
-    return new PredictionsCommand.HitRate(version, r.getLong(0), r.getLong(1), r.getLong(2));
+    return new Predictions.HitRate(version, r.getLong(0), r.getLong(1), r.getLong(2));
   }
 }

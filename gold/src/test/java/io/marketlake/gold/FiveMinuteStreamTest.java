@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.tables.DeltaTable;
 import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.common.spark.TestSpark;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -74,7 +74,7 @@ class FiveMinuteStreamTest {
     assertEqualsBatchRollup(lakehouse);
 
     // The incremental batch job keeps candles_5m, the table of record, the same.
-    new GoldJob(new GoldConfig(lakehouse, S3Settings.aws(null), "local[2]", 15)).run(spark);
+    new GoldJob(GoldConfig.defaults()).run(TestSpark.context(lakehouse));
     assertThat(spark.read().format("delta").load(lakehouse.goldCandles("5m"))
         .filter("complete").count()).isEqualTo(12);
   }
@@ -155,9 +155,10 @@ class FiveMinuteStreamTest {
   }
 
   private FiveMinuteStream.Result run(Lakehouse lakehouse, long after) throws Exception {
-    StreamingQuery query = FiveMinuteStream.start(spark, lakehouse, null);
+    LayerContext ctx = TestSpark.context(lakehouse);
+    StreamingQuery query = FiveMinuteStream.start(ctx, null);
     query.awaitTermination();
-    return FiveMinuteStream.batchesSince(spark, lakehouse, query, after);
+    return FiveMinuteStream.batchesSince(ctx, query, after);
   }
 
   private Dataset<Row> silver(Lakehouse lakehouse) {

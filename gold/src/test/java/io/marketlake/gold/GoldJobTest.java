@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.tables.DeltaTable;
 import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
 import io.marketlake.common.spark.TestSpark;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -27,9 +26,9 @@ class GoldJobTest {
     // Two symbols, three hours each: 36 five-minute windows, 3 hours, 1 day per symbol.
     new SyntheticCandles().path("LINKUSDT", 180, 1, 0.001, 0, 0).path("NEARUSDT", 180, 2, 0.001,
         0, 0).toDataset(spark).write().format("delta").mode("append").save(silver);
-    GoldConfig config = new GoldConfig(lakehouse, S3Settings.aws(null), "local[2]", 15);
+    GoldConfig config = GoldConfig.defaults();
 
-    GoldJob.GoldResult first = new GoldJob(config).run(spark);
+    GoldJob.GoldResult first = new GoldJob(config).run(TestSpark.context(lakehouse));
 
     assertThat(first.silverChangesRead()).isEqualTo(360);
     assertThat(first.windowsMerged()).isEqualTo(Map.of(RollupWindow.FIVE_MINUTES, 72L,
@@ -43,7 +42,7 @@ class GoldJobTest {
     assertThat(daily.<Long>getAs("candles_24h")).isEqualTo(180L);
 
     // Nothing changed in silver: nothing to do.
-    GoldJob.GoldResult idle = new GoldJob(config).run(spark);
+    GoldJob.GoldResult idle = new GoldJob(config).run(TestSpark.context(lakehouse));
     assertThat(idle.silverChangesRead()).isZero();
 
     Timestamp nearUpdated = daily("NEARUSDT").getAs("updated_at");
@@ -54,7 +53,7 @@ class GoldJobTest {
         functions.expr("symbol = 'LINKUSDT' AND open_time = timestamp_millis("
             + (SyntheticCandles.T0 + 62 * 60_000L) + ")"),
         Map.of("high", functions.lit(new BigDecimal("999"))));
-    GoldJob.GoldResult update = new GoldJob(config).run(spark);
+    GoldJob.GoldResult update = new GoldJob(config).run(TestSpark.context(lakehouse));
 
     assertThat(update.silverChangesRead()).isEqualTo(1);
     assertThat(update.windowsMerged()).isEqualTo(Map.of(RollupWindow.FIVE_MINUTES, 1L,
@@ -80,9 +79,9 @@ class GoldJobTest {
     java.util.List<Row> minutes = path.toDataset(spark).orderBy("open_time").collectAsList();
     spark.createDataFrame(minutes.subList(0, 10), SyntheticCandles.SILVER).write()
         .format("delta").mode("append").save(silver);
-    GoldJob job = new GoldJob(new GoldConfig(lakehouse, S3Settings.aws(null), "local[2]", 15,
-        java.time.Duration.ofMillis(200), java.time.Duration.ofHours(1)));
-    org.apache.spark.sql.streaming.StreamingQuery query = job.start(spark);
+    GoldJob job = new GoldJob(new GoldConfig(15, java.time.Duration.ofMillis(200),
+        java.time.Duration.ofHours(1)));
+    org.apache.spark.sql.streaming.StreamingQuery query = job.start(TestSpark.context(lakehouse));
     try {
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
           .until(() -> count(lakehouse.goldCandles("5m"), "complete") == 2

@@ -3,7 +3,6 @@ package io.marketlake.gold;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
 import io.marketlake.common.lease.HeldLease;
 import io.marketlake.common.lease.LeasedJob;
 import io.marketlake.common.spark.TestSpark;
@@ -26,8 +25,8 @@ class GoldLeaseTest {
   void goldRefusesWhileAnotherGoldHoldsTheLease() {
     try (HeldLease held = HeldLease.of(root, LeasedJob.GOLD)) {
       held.assertRefuses(new GoldCommand(), "--lakehouse", root.toUri().toString());
-      GoldConfig config = new GoldConfig(lakehouse(), S3Settings.aws(null), "local[2]", 15);
-      held.assertRunRefuses(() -> new GoldJob(config).run(TestSpark.get()));
+      held.assertRunRefuses(() -> new GoldJob(GoldConfig.defaults())
+          .run(TestSpark.context(lakehouse())));
     }
     assertThat(root.resolve("gold")).doesNotExist();
     assertThat(root.resolve("_checkpoints")).doesNotExist();
@@ -36,8 +35,9 @@ class GoldLeaseTest {
   @Test
   void theLive5mStreamRefusesWhileAnotherHoldsItsLease() {
     try (HeldLease held = HeldLease.of(root, LeasedJob.GOLD_5M)) {
-      held.assertRefuses(new GoldCommand(), "--lakehouse", root.toUri().toString(),
-          "--stream-5m");
+      held.assertRefuses(new Gold5mCommand(), "--lakehouse", root.toUri().toString());
+      held.assertRunRefuses(() -> new FiveMinuteStream(FiveMinuteStreamConfig.defaults())
+          .run(TestSpark.context(lakehouse()), batches -> { }));
     }
     assertThat(root.resolve("gold")).doesNotExist();
     assertThat(root.resolve("_checkpoints")).doesNotExist();
@@ -47,9 +47,8 @@ class GoldLeaseTest {
   void trainRefusesWhileAnotherTrainHoldsTheLease() {
     try (HeldLease held = HeldLease.of(root, LeasedJob.TRAIN)) {
       held.assertRefuses(new TrainCommand(), "--lakehouse", root.toUri().toString());
-      TrainConfig config = new TrainConfig(lakehouse(), S3Settings.aws(null), "local[2]", 3,
-          0.01, 50, 60);
-      held.assertRunRefuses(() -> new TrainJob(config).run(TestSpark.get()));
+      held.assertRunRefuses(() -> new TrainJob(TrainConfig.defaults())
+          .run(TestSpark.context(lakehouse())));
     }
     assertThat(root.resolve("models")).doesNotExist();
     assertThat(root.resolve("gold")).doesNotExist();

@@ -1,7 +1,6 @@
 package io.marketlake.gold;
 
 import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
 import io.marketlake.common.spark.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +49,8 @@ public final class RealKlinesCheck {
     Path work = Files.createTempDirectory("real-klines");
     Lakehouse lakehouse = new Lakehouse(work.toUri().toString());
     Features.compute(candles, horizon).write().format("delta").save(lakehouse.goldFeatures());
-    TrainJob.TrainResult r = new TrainJob(new TrainConfig(lakehouse, S3Settings.aws(null),
-        "local[2]", folds, 0.01, 25, 60)).run(spark);
+    TrainJob.TrainResult r = new TrainJob(TrainConfig.defaults().withFolds(folds))
+        .run(TestSpark.context(lakehouse));
     ModelEvaluation m = r.metrics();
     System.out.printf(Locale.ROOT, "real klines %s: %d candles, horizon %dm, %d walk-forward"
             + " folds, %d test rows (up %.3f)%n", dir, candles.count(), horizon, folds, m.rows(),
@@ -64,7 +63,8 @@ public final class RealKlinesCheck {
       Rollups.rollup(candles, RollupWindow.ONE_HOUR).write().format("delta")
           .save(lakehouse.goldCandles("1h"));
       DailyChange.compute(candles).write().format("delta").save(lakehouse.goldDailyChange());
-      ReportCommand.write(spark, lakehouse, "1h", 7, report);
+      java.nio.file.Files.writeString(report, ReportQuery.html(ReportQuery.read(
+          TestSpark.context(lakehouse), "1h", 7)));
       System.out.println("  report: " + report.toAbsolutePath());
     }
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
 import io.marketlake.common.spark.TestSpark;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -55,11 +54,11 @@ class TrainJobTest {
     assertThat(localFile(result.modelPath())).isDirectory();
 
     // Training again makes v2: a second model_runs row, and the predictions command reads v2.
-    TrainJob.TrainResult second = new TrainJob(config(lakehouse)).run(spark);
+    TrainJob.TrainResult second = new TrainJob(config()).run(TestSpark.context(lakehouse));
     assertThat(second.modelVersion()).isEqualTo(2);
     assertThat(spark.read().format("delta").load(lakehouse.goldModelRuns()).count()).isEqualTo(2);
-    List<PredictionsCommand.LatestPrediction> latest = PredictionsCommand.latest(spark, lakehouse);
-    assertThat(latest).extracting(PredictionsCommand.LatestPrediction::symbol)
+    List<Predictions.LatestPrediction> latest = Predictions.latest(TestSpark.context(lakehouse));
+    assertThat(latest).extracting(Predictions.LatestPrediction::symbol)
         .containsExactly("AAAUSDT", "BBBUSDT");
     assertThat(latest).allSatisfy(p -> {
       assertThat(p.modelVersion()).isEqualTo(2);
@@ -68,7 +67,7 @@ class TrainJobTest {
       assertThat(p.asOf().getTime()).isEqualTo(SyntheticCandles.T0 + (MINUTES - 1) * 60_000L);
     });
     java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-    PredictionsCommand.print(latest, new java.io.PrintStream(printed, true,
+    Predictions.print(latest, new java.io.PrintStream(printed, true,
         java.nio.charset.StandardCharsets.UTF_8));
     String auc = String.format(java.util.Locale.ROOT, "%.3f", second.metrics().auc());
     assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines())
@@ -118,9 +117,9 @@ class TrainJobTest {
           actual.equals("flat") ? null : actual.equals(p.getAs("direction")));
       assertThat(p.<Timestamp>getAs("outcome_at")).isNotNull();
     });
-    PredictionsCommand.HitRate v2 = PredictionsCommand.hitRate(spark, lakehouse);
-    assertThat(v2).isEqualTo(new PredictionsCommand.HitRate(2, 30, 0, 0));
-    PredictionsCommand.HitRate v1Rate =
+    Predictions.HitRate v2 = Predictions.hitRate(TestSpark.context(lakehouse));
+    assertThat(v2).isEqualTo(new Predictions.HitRate(2, 30, 0, 0));
+    Predictions.HitRate v1Rate =
         TrendPredictions.hitRate(spark, lakehouse.goldPredictions(), 1);
     assertThat(v1Rate.withOutcome()).isEqualTo(filled.stream().filter(p -> p.getAs("hit") != null)
         .count());
@@ -143,8 +142,8 @@ class TrainJobTest {
     // model_runs is the commit marker: v1 is still the newest model, with its predictions.
     assertThat(runs(lakehouse).select("model_version").as(Encoders.INT()).collectAsList())
         .containsExactly(1);
-    assertThat(PredictionsCommand.latest(spark, lakehouse))
-        .extracting(PredictionsCommand.LatestPrediction::symbol, p -> p.modelVersion())
+    assertThat(Predictions.latest(TestSpark.context(lakehouse)))
+        .extracting(Predictions.LatestPrediction::symbol, p -> p.modelVersion())
         .containsExactly(tuple("AAAUSDT", 1), tuple("BBBUSDT", 1));
 
     // The failed train claimed v2: the next one is v3, in a directory of its own, and v1's
@@ -156,7 +155,7 @@ class TrainJobTest {
     assertThat(localFile(first.modelPath())).isDirectory();
     assertThat(localFile(lakehouse.models()).list()).filteredOn(n -> n.startsWith("v"))
         .hasSize(3).anyMatch(n -> n.startsWith("v2-"));
-    assertThat(PredictionsCommand.latest(spark, lakehouse))
+    assertThat(Predictions.latest(TestSpark.context(lakehouse)))
         .allSatisfy(p -> assertThat(p.modelVersion()).isEqualTo(3));
   }
 
@@ -199,18 +198,18 @@ class TrainJobTest {
 
   /** A quick train: two folds, ten iterations. */
   private TrainJob.TrainResult trainSmall(Lakehouse lakehouse) throws Exception {
-    return new TrainJob(new TrainConfig(lakehouse, S3Settings.aws(null), "local[2]", 2, 0.01, 10,
-        60)).run(spark);
+    return new TrainJob(TrainConfig.defaults().withFolds(2).withMaxIter(10))
+        .run(TestSpark.context(lakehouse));
   }
 
   private TrainJob.TrainResult train(SyntheticCandles candles) throws Exception {
     Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
     Features.compute(candles.toDataset(spark), 15).write().format("delta")
         .save(lakehouse.goldFeatures());
-    return new TrainJob(config(lakehouse)).run(spark);
+    return new TrainJob(config()).run(TestSpark.context(lakehouse));
   }
 
-  private static TrainConfig config(Lakehouse lakehouse) {
-    return new TrainConfig(lakehouse, S3Settings.aws(null), "local[2]", 3, 0.01, 50, 60);
+  private static TrainConfig config() {
+    return TrainConfig.defaults().withMaxIter(50);
   }
 }

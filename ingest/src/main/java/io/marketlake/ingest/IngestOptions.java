@@ -108,9 +108,6 @@ final class IngestOptions {
       description = "Java properties file of Kafka client settings (e.g. for MSK, Confluent Cloud).")
   Path kafkaConfig;
 
-  @Option(names = "--debug", description = "Print stack traces of errors.")
-  boolean debug;
-
   /** Validates every option, reads {@code stack.json} if asked, and builds the config. */
   IngestConfig toConfig(Duration pollDelay, boolean progress) {
     if (!SOURCES.contains(source)) {
@@ -127,22 +124,22 @@ final class IngestOptions {
     positive("--partitions", partitions);
     positive("--replication-factor", replicationFactor);
     if (concurrency != null) positive("--concurrency", concurrency);
-    if (maxRetries < 0) throw new UsageException(IngestErrors.mustBePositive("--max-retries", maxRetries));
+    if (maxRetries < 0) {
+      throw new UsageException(IngestErrors.mustBePositive("--max-retries", maxRetries));
+    }
     Duration timeout = TimeArgs.duration("--request-timeout", requestTimeout);
 
     StackEndpoints stack = workdir == null ? null : StackEndpoints.read(workdir);
-    if (bootstrapServers != null) kafka.put("bootstrap.servers", bootstrapServers);
-    if (stack != null && stack.kafkaBootstrap() != null) {
-      kafka.putIfAbsent("bootstrap.servers", stack.kafkaBootstrap());
-    }
-    kafka.putIfAbsent("bootstrap.servers", DEFAULT_BOOTSTRAP);
-    String resolvedTopic = topic != null ? topic
-        : stack != null && stack.topic() != null ? stack.topic() : Topics.MARKET_DATA;
+    // --kafka-property and --kafka-config count as explicit: they are the user's own settings.
+    String explicit = bootstrapServers != null ? bootstrapServers : kafka.get("bootstrap.servers");
+    kafka.put("bootstrap.servers", StackEndpoints.pick(explicit, stack,
+        StackEndpoints::kafkaBootstrap, DEFAULT_BOOTSTRAP));
+    String resolvedTopic = StackEndpoints.pick(topic, stack, StackEndpoints::topic,
+        Topics.MARKET_DATA);
     // The stack's simulated exchange speaks Binance's API only.
     boolean binance = IngestConfig.DEFAULT_SOURCE.equals(source);
-    String url = baseUrl != null ? baseUrl
-        : binance && stack != null && stack.exchangeUrl() != null ? stack.exchangeUrl()
-        : IngestConfig.defaultBaseUrl(source);
+    String url = StackEndpoints.pick(baseUrl, binance ? stack : null,
+        StackEndpoints::exchangeUrl, IngestConfig.defaultBaseUrl(source));
     HttpUrl parsedUrl = HttpUrl.parse(url);
     if (parsedUrl == null) throw new UsageException(IngestErrors.badBaseUrl(url));
     Path state = stateDir != null ? stateDir

@@ -64,7 +64,7 @@ final class BackfillBenchmark {
     List<String> symbols = new ArrayList<>();
     for (int i = 0; i < symbolCount; i++) symbols.add("BENCH" + i + "USDT");
     ExchangeOptions options = ExchangeOptions.defaults()
-        .withClock(io.marketlake.stack.ExchangeClock.fixed(EXCHANGE_NOW))
+        .withClock(io.marketlake.stack.SimulatedClock.fixed(EXCHANGE_NOW))
         .withWeightLimit(limit).withWeightWindow(window);
     ActivityLog log = new ActivityLog(new PrintWriter(System.err, true), Clock.systemUTC());
     try (SimulatedExchange exchange = SimulatedExchange.start(options)) {

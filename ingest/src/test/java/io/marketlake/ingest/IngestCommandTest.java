@@ -2,9 +2,9 @@ package io.marketlake.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.CommandRun;
 import io.marketlake.common.Cli;
 import io.marketlake.common.StackEndpoints;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +24,10 @@ class IngestCommandTest {
   final StringWriter err = new StringWriter();
 
   int execute(String... args) {
-    CommandLine cmd = Cli.commandLine(new IngestCommand())
-        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-    return cmd.execute(args);
+    CommandRun run = CommandRun.of(new IngestCommand(), args);
+    out.write(run.out());
+    err.write(run.err());
+    return run.exitCode();
   }
 
   static String[] backfill(String... args) {

@@ -61,7 +61,7 @@ class PollerFaultsIT {
   @BeforeEach
   void startExchange() throws Exception {
     exchange = SimulatedExchange.start(ExchangeOptions.defaults()
-        .withClock(io.marketlake.stack.ExchangeClock.accelerated(EXCHANGE_START, SPEED)));
+        .withClock(io.marketlake.stack.SimulatedClock.accelerated(EXCHANGE_START, SPEED)));
     topic = "ingest-it-" + UUID.randomUUID().toString().substring(0, 8);
     IngestState state = IngestState.under(stateDir, "binance", topic);
     for (String symbol : SYMBOLS) state.pollReached(symbol, FIRST - 60_000);
@@ -230,18 +230,14 @@ class PollerFaultsIT {
       // An --until already passed: the run fills up to it and ends at once.
       Instant until = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
           .minus(Duration.ofMinutes(2));
-      java.io.StringWriter out = new java.io.StringWriter();
-      java.io.StringWriter err = new java.io.StringWriter();
-
-      int exit = io.marketlake.common.Cli.commandLine(new IngestCommand())
-          .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-          .execute("poll", "--base-url", rejecting.baseUrl().toString(), "--symbols",
+      io.marketlake.common.CommandRun run = io.marketlake.common.CommandRun.of(
+          new IngestCommand(), "poll", "--base-url", rejecting.baseUrl().toString(), "--symbols",
               "BTCUSDT,ETHUSDT", "--bootstrap-servers", broker.bootstrapServers(), "--topic",
               topic, "--state-dir", stateDir.resolve("fresh").toString(), "--until",
               until.toString());
 
-      assertThat(exit).as(err.toString()).isEqualTo(1);
-      assertThat(err.toString().lines().filter(l -> l.startsWith("error: "))).singleElement()
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+      assertThat(run.err().lines().filter(l -> l.startsWith("error: "))).singleElement()
           .asString().startsWith("error: poll stopped short of --until " + until + " for 1 of 2"
               + " symbols: ETHUSDT has every minute before ");
       assertThat(topic().openTimes("BTCUSDT")).contains(until.toEpochMilli() - 60_000);

@@ -2,20 +2,20 @@ package io.marketlake.launcher;
 
 import io.marketlake.bronze.BronzeConfig;
 import io.marketlake.bronze.BronzeJob;
+import io.marketlake.common.Defaults;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.StackEndpoints;
 import io.marketlake.common.spark.CompletenessReport;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.gold.GoldConfig;
 import io.marketlake.gold.GoldJob;
-import io.marketlake.gold.PredictionsCommand;
-import io.marketlake.gold.PredictionsCommand.LatestPrediction;
+import io.marketlake.gold.Predictions;
+import io.marketlake.gold.Predictions.LatestPrediction;
 import io.marketlake.gold.TrainConfig;
 import io.marketlake.gold.TrainJob;
 import io.marketlake.ingest.Backfill;
 import io.marketlake.ingest.BackfillResult;
 import io.marketlake.ingest.IngestConfig;
-import io.marketlake.silver.QualityRules;
 import io.marketlake.silver.SilverConfig;
 import io.marketlake.silver.SilverJob;
 import io.marketlake.stack.EmbeddedStack;
@@ -27,7 +27,6 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The whole pipeline on the local stack, in one JVM: stack up, backfill, bronze, silver, gold,
@@ -81,27 +80,25 @@ public final class Demo {
     if (!backfill.succeeded()) {
       throw new IllegalStateException("Backfill failed: " + backfill.failedSymbols());
     }
-    SparkSession spark = LakehouseSpark.getOrCreate("marketlake-demo", "local[2]",
-        endpoints.s3());
-    spark.sparkContext().setLogLevel("WARN");
+    // One context for the four layers: one S3 probe and one Spark start-up instead of four.
+    LayerContext ctx = LayerContext.open("marketlake-demo", lakehouse, endpoints.s3(),
+        Defaults.SPARK_MASTER);
+    ctx.spark().sparkContext().setLogLevel("WARN");
     stage(3, STAGES, "bronze", "bronze: Kafka -> Delta (exactly once)", () -> new BronzeJob(
-        new BronzeConfig(endpoints.kafkaBootstrap(), endpoints.topic(), lakehouse,
-            endpoints.s3(), "local[2]", "earliest", null, true, null, Map.of())).run(spark));
-    stage(4, STAGES, "silver", "silver: parse, quality rules, dedup, MERGE", () -> new SilverJob(
-        new SilverConfig(lakehouse, endpoints.s3(), "local[2]", QualityRules.defaults(),
-            null)).run(spark));
+        BronzeConfig.defaults(endpoints.kafkaBootstrap()).withTopic(endpoints.topic()))
+        .run(ctx));
+    stage(4, STAGES, "silver", "silver: parse, quality rules, dedup, MERGE",
+        () -> new SilverJob(SilverConfig.defaults()).run(ctx));
     stage(5, STAGES, "gold", "gold: 5m/1h/1d rollups, daily change, features",
-        () -> new GoldJob(new GoldConfig(lakehouse, endpoints.s3(), "local[2]", config.horizonMinutes()))
-        .run(spark));
+        () -> new GoldJob(GoldConfig.defaults().withHorizon(config.horizonMinutes())).run(ctx));
     TrainJob.TrainResult model = stage(6, STAGES, "train",
         "train: price-trend model, walk-forward evaluation, predictions",
-        () -> new TrainJob(new TrainConfig(lakehouse, endpoints.s3(), "local[2]",
-            config.folds(), 0.01, 25, 60)).run(spark));
+        () -> new TrainJob(TrainConfig.defaults().withFolds(config.folds())).run(ctx));
     Map<String, Long> tableRows = stage(7, STAGES, "count", "Counting rows",
-        () -> TableSizes.count(spark, lakehouse));
-    List<LatestPrediction> predictions = PredictionsCommand.latest(spark, lakehouse);
+        () -> TableSizes.count(ctx.spark(), lakehouse));
+    List<LatestPrediction> predictions = Predictions.latest(ctx);
     return new DemoResult(java.util.Collections.unmodifiableMap(stageTimes), tableRows,
-        backfill, model, predictions, CompletenessReport.read(spark, lakehouse), endpoints);
+        backfill, model, predictions, CompletenessReport.read(ctx.spark(), lakehouse), endpoints);
   }
 
   /** A unit of work whose wall time is reported. */

@@ -1,9 +1,10 @@
 package io.marketlake.launcher;
 
 import io.marketlake.common.Cli;
+import io.marketlake.common.Defaults;
 import io.marketlake.common.Symbols;
 import io.marketlake.common.UsageException;
-import io.marketlake.gold.PredictionsCommand;
+import io.marketlake.gold.Predictions;
 import io.marketlake.gold.TrainJob;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,7 +37,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Whole UTC days of history to backfill (default: ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--symbols", defaultValue = "BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT",
+  @Option(names = "--symbols", defaultValue = Defaults.SYMBOLS_CSV,
       description = "Symbols to backfill (default: ${DEFAULT-VALUE}).")
   String symbols;
 
@@ -44,7 +45,8 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Seed of the simulated exchange's price paths (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--horizon", defaultValue = "15", paramLabel = "MINUTES",
+  @Option(names = "--horizon", defaultValue = "" + Defaults.HORIZON_MINUTES,
+      paramLabel = "MINUTES",
       description = "Prediction horizon in minutes (default: ${DEFAULT-VALUE}).")
   int horizon;
 
@@ -55,9 +57,6 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-progress", negatable = true, defaultValue = "true",
       description = "Show the backfill progress bar (default: on).")
   boolean progress;
-
-  @Option(names = "--debug", description = "Print stack traces.")
-  boolean debug;
 
   DemoConfig toConfig() throws IOException {
     Path dir = workdir == null ? DEFAULT_WORKDIR : workdir;
@@ -102,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("  (the simulated exchange serves random walks: an honest model scores ~0.5)");
     out.println();
     out.println("== Latest prediction per symbol ==");
-    PredictionsCommand.print(r.predictions(), out);
+    Predictions.print(r.predictions(), out);
     out.println();
     out.println("== Wall time per stage ==");
     r.stageTimes().forEach((stage, took) -> out.printf(Locale.ROOT, "  %-10s %7.1f s%n", stage,

@@ -14,9 +14,6 @@ import java.util.List;
 public record DemoConfig(Path workdir, List<String> symbols, int days, LocalDate lastDay,
     long seed, int horizonMinutes, int folds, boolean keepRunning, boolean progress) {
 
-  public static final List<String> DEFAULT_SYMBOLS =
-      List.of("BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT");
-
   public DemoConfig {
     symbols = List.copyOf(symbols);
     if (days < 1 || days > 365) {

@@ -9,7 +9,7 @@ import io.marketlake.common.UsageException;
 import io.marketlake.common.spark.CompletenessReport;
 import io.marketlake.common.spark.CompletenessReport.MissingRange;
 import io.marketlake.common.spark.CompletenessReport.SymbolCompleteness;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.ingest.Backfill;
 import io.marketlake.ingest.BackfillResult;
 import io.marketlake.ingest.IngestConfig;
@@ -73,9 +73,6 @@ public final class GapsCommand implements Callable<Integer> {
       + " this option, then --workdir's stack.json, then " + Topics.MARKET_DATA + ".")
   String topic;
 
-  @Option(names = "--debug", description = "Print stack traces.")
-  boolean debug;
-
   @Spec CommandSpec spec;
 
   /** Which part of the ledger to show. */
@@ -136,10 +133,10 @@ public final class GapsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Selection selection = toSelection();
-    Lakehouse location = lakehouse.lakehouse();
+    LayerContext ctx = LayerContext.open("marketlake-gaps", lakehouse);
+    SparkSession spark = ctx.spark();
+    Lakehouse location = ctx.tables();
     StackEndpoints stack = lakehouse.stack();
-    SparkSession spark = LakehouseSpark.getOrCreate("marketlake-gaps", lakehouse.master(),
-        lakehouse.s3());
     if (!CompletenessReport.exists(spark, location)) {
       throw new UsageException("No completeness ledger at " + location.silverCompleteness()
           + ": run silver first");
@@ -157,14 +154,14 @@ public final class GapsCommand implements Callable<Integer> {
   /** Backfills each range from its source's exchange; in-memory cursors: the ledger resumes. */
   private void heal(List<MissingRange> missing, StackEndpoints stack, PrintWriter out)
       throws InterruptedException {
-    String kafka = bootstrapServers != null ? bootstrapServers
-        : stack != null ? stack.kafkaBootstrap() : null;
+    String kafka = StackEndpoints.pick(bootstrapServers, stack, StackEndpoints::kafkaBootstrap,
+        null);
     if (kafka == null) {
       throw new UsageException("--heal needs Kafka: pass --bootstrap-servers HOST:PORT"
           + " (or --workdir of a running local stack)");
     }
-    String resolvedTopic = topic != null ? topic
-        : stack != null && stack.topic() != null ? stack.topic() : Topics.MARKET_DATA;
+    String resolvedTopic = StackEndpoints.pick(topic, stack, StackEndpoints::topic,
+        Topics.MARKET_DATA);
     long candles = 0;
     Map<String, String> failures = new LinkedHashMap<>();
     for (MissingRange r : missing) {
@@ -187,10 +184,10 @@ public final class GapsCommand implements Callable<Integer> {
   }
 
   private String exchangeUrl(String source, StackEndpoints stack) {
-    if (baseUrl != null) return baseUrl;
+    // The stack's simulated exchange speaks Binance's API only.
     boolean binance = IngestConfig.DEFAULT_SOURCE.equals(source);
-    return binance && stack != null && stack.exchangeUrl() != null ? stack.exchangeUrl()
-        : IngestConfig.defaultBaseUrl(source);
+    return StackEndpoints.pick(baseUrl, binance ? stack : null, StackEndpoints::exchangeUrl,
+        IngestConfig.defaultBaseUrl(source));
   }
 
   /** One symbol of one source; no state directory, so a range is always fetched again. */

@@ -21,7 +21,7 @@ final class TableSizes {
 
   /**
    * Counts every table that exists (the live 5m view's tables exist only once {@code gold
-   * --stream-5m} has run); concurrently, since each count mostly waits on storage round trips.
+   * gold-5m} has run); concurrently, since each count mostly waits on storage round trips.
    */
   static Map<String, Long> count(SparkSession spark, Lakehouse lakehouse) throws Exception {
     Map<String, String> tables = tables(lakehouse);

@@ -3,8 +3,9 @@ package io.marketlake.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.marketlake.common.CommandRun;
 import io.marketlake.stack.EmbeddedStack;
-import io.marketlake.stack.ExchangeClock;
+import io.marketlake.stack.SimulatedClock;
 import io.marketlake.stack.StackOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,9 +41,9 @@ class BrokerRestartIT {
       String symbols = String.join(",", SYMBOLS);
       assertThat(layers.ingest("backfill", "--symbols", symbols, "--from",
           BACKFILL_FROM.toString(), "--to", START.toString()).exitCode()).isZero();
-      ExchangeClock exchangeClock = stack.exchange().orElseThrow().options().clock();
+      SimulatedClock exchangeClock = stack.exchange().orElseThrow().options().clock();
 
-      CompletableFuture<StackLayers.CommandRun> polling = CompletableFuture.supplyAsync(
+      CompletableFuture<CommandRun> polling = CompletableFuture.supplyAsync(
           () -> layers.ingest("poll", "--symbols", symbols, "--until", POLL_UNTIL.toString(),
               "--poll-delay", "1s"));
       await().atMost(Duration.ofSeconds(60)).until(() -> exchangeClock.nowMillis()
@@ -53,7 +54,7 @@ class BrokerRestartIT {
       await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).until(() -> !polling.isDone());
       stack.kafka().restart();
       long restartedAt = exchangeClock.nowMillis();
-      StackLayers.CommandRun poll = polling.get(120, TimeUnit.SECONDS);
+      CommandRun poll = polling.get(120, TimeUnit.SECONDS);
       System.out.println(poll.err() + poll.out());
       assertThat(poll.exitCode()).as(poll.err()).isZero();
 

@@ -2,11 +2,12 @@ package io.marketlake.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.CommandRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketlake.common.spark.CompletenessReport;
 import io.marketlake.stack.EmbeddedStack;
-import io.marketlake.stack.ExchangeClock;
+import io.marketlake.stack.SimulatedClock;
 import io.marketlake.stack.ExchangeFaults;
 import io.marketlake.stack.ExchangeOptions;
 import io.marketlake.stack.SimulatedExchange;
@@ -54,12 +55,12 @@ class ExchangeFaultsIT {
       StackLayers layers = new StackLayers(stack);
       String symbols = String.join(",", SYMBOLS);
 
-      StackLayers.CommandRun backfill = layers.ingest("backfill", "--symbols", symbols,
+      CommandRun backfill = layers.ingest("backfill", "--symbols", symbols,
           "--from", BACKFILL_FROM.toString(), "--to", START.toString(),
           "--request-timeout", "1s", "--max-retries", "10");
       System.out.println(backfill.err() + backfill.out());
       assertThat(backfill.exitCode()).as(backfill.err()).isZero();
-      StackLayers.CommandRun poll = layers.ingest("poll", "--symbols", symbols,
+      CommandRun poll = layers.ingest("poll", "--symbols", symbols,
           "--until", POLL_UNTIL.toString(), "--poll-delay", "1s",
           "--request-timeout", "1s", "--max-retries", "10");
       System.out.println(poll.err() + poll.out());
@@ -109,7 +110,7 @@ class ExchangeFaultsIT {
     HttpClient http = HttpClient.newHttpClient();
     Map<String, TreeMap<Long, JsonNode>> out = new TreeMap<>();
     try (SimulatedExchange clean = SimulatedExchange.start(ExchangeOptions.defaults()
-        .withSeed(SEED).withClock(ExchangeClock.fixed(Instant.ofEpochMilli(until))))) {
+        .withSeed(SEED).withClock(SimulatedClock.fixed(Instant.ofEpochMilli(until))))) {
       for (String symbol : SYMBOLS) {
         TreeMap<Long, JsonNode> candles = new TreeMap<>();
         for (long page = from; page < until; page += 1000 * StackLayers.MINUTE_MS) {

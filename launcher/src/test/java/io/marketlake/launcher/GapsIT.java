@@ -2,6 +2,7 @@ package io.marketlake.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.CommandRun;
 import io.marketlake.common.spark.CompletenessReport;
 import io.marketlake.stack.EmbeddedStack;
 import io.marketlake.stack.StackOptions;
@@ -34,7 +35,7 @@ class GapsIT {
       layers.bronze();
       layers.silver();
 
-      StackLayers.CommandRun gaps = layers.run(new GapsCommand(), "--workdir", workdir.toString());
+      CommandRun gaps = layers.run(new GapsCommand(), "--workdir", workdir.toString());
 
       assertThat(gaps.exitCode()).as(gaps.err()).isZero();
       assertThat(gaps.out()).isEqualTo("""
@@ -46,12 +47,12 @@ class GapsIT {
             binance    NEARUSDT     2026-02-02T01:00:00Z   2026-02-02T01:30:00Z         30
           30 missing minutes in 1 ranges
           """);
-      StackLayers.CommandRun filtered = layers.run(new GapsCommand(), "--workdir",
+      CommandRun filtered = layers.run(new GapsCommand(), "--workdir",
           workdir.toString(), "--symbols", "NEARUSDT", "--from", "2026-02-02T01:20:00Z");
       assertThat(filtered.out()).contains(
           "  binance    NEARUSDT     2026-02-02T01:20:00Z   2026-02-02T01:30:00Z         10");
 
-      StackLayers.CommandRun heal = layers.run(new GapsCommand(), "--workdir",
+      CommandRun heal = layers.run(new GapsCommand(), "--workdir",
           workdir.toString(), "--heal");
 
       assertThat(heal.exitCode()).as(heal.err()).isZero();
@@ -74,7 +75,7 @@ class GapsIT {
   }
 
   private static void backfill(StackLayers layers, String symbols, Instant from, Instant to) {
-    StackLayers.CommandRun run = layers.ingest("backfill", "--symbols", symbols,
+    CommandRun run = layers.ingest("backfill", "--symbols", symbols,
         "--from", from.toString(), "--to", to.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
   }

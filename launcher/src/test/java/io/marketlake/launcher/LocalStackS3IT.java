@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.S3Settings;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.common.spark.TestSpark;
-import io.marketlake.silver.QualityRules;
 import io.marketlake.silver.SilverConfig;
 import io.marketlake.silver.SilverJob;
 import java.util.List;
@@ -62,13 +61,12 @@ class LocalStackS3IT {
 
   @Test
   void bronzeAndSilverRoundTripThroughS3a() throws Exception {
-    SparkSession spark = TestSpark.get();
-    LakehouseSpark.configure(spark, s3);
     Lakehouse lakehouse = new Lakehouse("s3a://" + BUCKET + "/lakehouse");
+    LayerContext ctx = LayerContext.of(TestSpark.get(), lakehouse, s3);
+    SparkSession spark = ctx.spark();
 
     long bronzeRows = LiteralBronze.write(spark, lakehouse.bronzeCandlesRaw(), SYMBOLS, MINUTES);
-    SilverJob.SilverResult result = new SilverJob(new SilverConfig(lakehouse, s3, "local[2]",
-        QualityRules.defaults(), null)).run(spark);
+    SilverJob.SilverResult result = new SilverJob(SilverConfig.defaults()).run(ctx);
 
     assertThat(result.bronzeRowsRead()).isEqualTo(bronzeRows);
     assertThat(result.candlesInserted()).isEqualTo((long) SYMBOLS.size() * MINUTES);
@@ -76,7 +74,6 @@ class LocalStackS3IT {
     assertThat(spark.read().format("delta").load(lakehouse.silverCandles1m()).count())
         .isEqualTo((long) SYMBOLS.size() * MINUTES);
     // A second run finds nothing new: the checkpoint on S3 was read back.
-    assertThat(new SilverJob(new SilverConfig(lakehouse, s3, "local[2]",
-        QualityRules.defaults(), null)).run(spark).bronzeRowsRead()).isZero();
+    assertThat(new SilverJob(SilverConfig.defaults()).run(ctx).bronzeRowsRead()).isZero();
   }
 }

@@ -2,24 +2,16 @@ package io.marketlake.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.CommandRun;
 import io.marketlake.common.Cli;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The one launcher's bad-input contract: one line naming the problem and the fix, exit 2 or 1. */
 class MarketlakeCommandTest {
-  record Run(int code, String err) {}
-
-  static Run run(String... args) {
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Cli.commandLine(new Marketlake());
-    cmd.setOut(new PrintWriter(new StringWriter(), true));
-    cmd.setErr(new PrintWriter(err, true));
-    return new Run(cmd.execute(args), err.toString());
+  static CommandRun run(String... args) {
+    return CommandRun.of(new Marketlake(), args);
   }
 
   /** A loopback port nothing listens on. */
@@ -31,8 +23,8 @@ class MarketlakeCommandTest {
 
   @Test
   void anUnknownCommandIsAUsageError() {
-    Run r = run("bronz");
-    assertThat(r.code()).isEqualTo(Cli.USAGE);
+    CommandRun r = run("bronz");
+    assertThat(r.exitCode()).isEqualTo(Cli.USAGE);
     assertThat(r.err().lines()).first().asString()
         .startsWith("error: Unmatched argument at index 0: 'bronz'")
         .endsWith("(see 'marketlake --help')");
@@ -40,25 +32,25 @@ class MarketlakeCommandTest {
 
   @Test
   void anUnknownOptionNamesTheCommandsHelp() {
-    Run r = run("silver", "--lakehose", "s3a://b/l");
-    assertThat(r.code()).isEqualTo(Cli.USAGE);
+    CommandRun r = run("silver", "--lakehose", "s3a://b/l");
+    assertThat(r.exitCode()).isEqualTo(Cli.USAGE);
     assertThat(r.err()).startsWith("error: Unknown options: '--lakehose', 's3a://b/l'")
         .contains("(see 'marketlake silver --help')");
   }
 
   @Test
   void noCommandSaysWhichThereAre() {
-    Run r = run();
-    assertThat(r.code()).isEqualTo(Cli.USAGE);
+    CommandRun r = run();
+    assertThat(r.exitCode()).isEqualTo(Cli.USAGE);
     assertThat(r.err()).contains("Missing command: choose one of demo, stack, ingest");
   }
 
   @Test
   void anUnreachableKafkaIsOneLineAndExit1BeforeSparkStarts() throws IOException {
     int port = closedPort();
-    Run r = run("bronze", "--bootstrap-servers", "127.0.0.1:" + port, "--lakehouse",
+    CommandRun r = run("bronze", "--bootstrap-servers", "127.0.0.1:" + port, "--lakehouse",
         "file:///tmp/marketlake-unused");
-    assertThat(r.code()).isEqualTo(Cli.FAILURE);
+    assertThat(r.exitCode()).isEqualTo(Cli.FAILURE);
     assertThat(r.err().lines()).containsExactly("error: Cannot reach Kafka at 127.0.0.1:" + port
         + " within 5 s: is the broker running, and is the address right? (--bootstrap-servers)"
         + " (--debug for the stack trace)");
@@ -67,26 +59,26 @@ class MarketlakeCommandTest {
   @Test
   void anUnreachableS3IsOneLineAndExit1() throws IOException {
     int port = closedPort();
-    Run r = run("silver", "--lakehouse", "s3a://marketlake/lakehouse", "--s3-endpoint",
+    CommandRun r = run("silver", "--lakehouse", "s3a://marketlake/lakehouse", "--s3-endpoint",
         "http://127.0.0.1:" + port);
-    assertThat(r.code()).isEqualTo(Cli.FAILURE);
+    assertThat(r.exitCode()).isEqualTo(Cli.FAILURE);
     assertThat(r.err().lines()).hasSize(1).first().asString()
         .startsWith("error: Cannot reach S3 at http://127.0.0.1:" + port + " within 5 s");
   }
 
   @Test
   void debugAddsTheStackTrace() throws IOException {
-    Run r = run("ingest", "poll", "--symbols", "BTCUSDT", "--bootstrap-servers",
+    CommandRun r = run("ingest", "poll", "--symbols", "BTCUSDT", "--bootstrap-servers",
         "127.0.0.1:" + closedPort(), "--debug");
-    assertThat(r.code()).isEqualTo(Cli.FAILURE);
+    assertThat(r.exitCode()).isEqualTo(Cli.FAILURE);
     assertThat(r.err()).startsWith("error: Cannot reach Kafka at ")
         .contains("\tat io.marketlake.common.Reachability.requireKafka");
   }
 
   @Test
   void aMalformedSymbolIsAUsageError() {
-    Run r = run("demo", "--symbols", "BTC/USDT");
-    assertThat(r.code()).isEqualTo(Cli.USAGE);
+    CommandRun r = run("demo", "--symbols", "BTC/USDT");
+    assertThat(r.exitCode()).isEqualTo(Cli.USAGE);
     assertThat(r.err().lines()).containsExactly("error: Invalid symbol 'BTC/USDT': expected 2-20"
         + " letters and digits, e.g. BTCUSDT (--symbols)");
   }

@@ -3,13 +3,12 @@ package io.marketlake.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.common.spark.TestSpark;
 import io.marketlake.gold.GoldConfig;
 import io.marketlake.gold.GoldJob;
 import io.marketlake.gold.TrainConfig;
 import io.marketlake.gold.TrainJob;
-import io.marketlake.silver.QualityRules;
 import io.marketlake.silver.SilverConfig;
 import io.marketlake.silver.SilverJob;
 import java.nio.file.Path;
@@ -44,12 +43,11 @@ class NotebookSqlIT {
   static void buildLakehouseAndRunNotebooks() throws Exception {
     spark = TestSpark.get();
     lakehouse = new Lakehouse(dir.resolve("lakehouse").toUri().toString());
-    S3Settings local = new S3Settings(null, S3Settings.DEFAULT_REGION, null, null);
+    LayerContext ctx = TestSpark.context(lakehouse);
     LiteralBronze.write(spark, lakehouse.bronzeCandlesRaw(), SYMBOLS, MINUTES);
-    new SilverJob(new SilverConfig(lakehouse, local, "local[2]", QualityRules.defaults(), null))
-        .run(spark);
-    new GoldJob(new GoldConfig(lakehouse, local, "local[2]", 15)).run(spark);
-    new TrainJob(new TrainConfig(lakehouse, local, "local[2]", 2, 0.01, 25, 60)).run(spark);
+    new SilverJob(SilverConfig.defaults()).run(ctx);
+    new GoldJob(GoldConfig.defaults()).run(ctx);
+    new TrainJob(TrainConfig.defaults().withFolds(2)).run(ctx);
 
     schema = "marketlake_nb_" + Long.toHexString(System.nanoTime());
     // The notebook's CREATE SCHEMA IF NOT EXISTS then finds it: no warehouse directory in the tree.

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.marketlake.bronze.BronzeConfig;
 import io.marketlake.bronze.BronzeJob;
 import io.marketlake.common.Lakehouse;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.common.StackEndpoints;
 import io.marketlake.ingest.Backfill;
 import io.marketlake.ingest.IngestConfig;
-import io.marketlake.silver.QualityRules;
 import io.marketlake.silver.SilverConfig;
 import io.marketlake.silver.SilverJob;
 import io.marketlake.stack.EmbeddedStack;
@@ -61,12 +61,13 @@ class PipelineIT {
 
       StackEndpoints endpoints = stack.endpoints();
       Lakehouse lakehouse = endpoints.lakehouseLocation();
-      SparkSession spark = SparkSession.active();
-      BronzeConfig bronze = new BronzeConfig(endpoints.kafkaBootstrap(), endpoints.topic(),
-          lakehouse, endpoints.s3(), "local[2]", "earliest", null, true, null, Map.of());
+      LayerContext ctx = LayerContext.of(SparkSession.active(), lakehouse, endpoints.s3());
+      SparkSession spark = ctx.spark();
+      BronzeConfig bronze = BronzeConfig.defaults(endpoints.kafkaBootstrap())
+          .withTopic(endpoints.topic());
 
       // Bronze again with nothing new in Kafka: nothing appended.
-      assertThat(new BronzeJob(bronze).run(spark).rowsWritten()).isZero();
+      assertThat(new BronzeJob(bronze).run(ctx).rowsWritten()).isZero();
       assertThat(count(spark, lakehouse.bronzeCandlesRaw())).isEqualTo(CANDLES);
 
       // Every candle published a second time (a re-run backfill with no resume state): bronze
@@ -76,11 +77,10 @@ class PipelineIT {
               .withProgress(false),
           LAST_DAY.minusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant(),
           LAST_DAY.atStartOfDay(ZoneOffset.UTC).toInstant());
-      assertThat(new BronzeJob(bronze).run(spark).rowsWritten()).isEqualTo(CANDLES);
+      assertThat(new BronzeJob(bronze).run(ctx).rowsWritten()).isEqualTo(CANDLES);
       assertThat(spark.read().format("delta").load(lakehouse.bronzeCandlesRaw())
           .select("topic", "partition", "offset").distinct().count()).isEqualTo(2 * CANDLES);
-      SilverJob.SilverResult silver = new SilverJob(new SilverConfig(lakehouse, endpoints.s3(),
-          "local[2]", QualityRules.defaults(), null)).run(spark);
+      SilverJob.SilverResult silver = new SilverJob(SilverConfig.defaults()).run(ctx);
       assertThat(silver.bronzeRowsRead()).isEqualTo(CANDLES);
       assertThat(silver.candlesInserted()).isZero();
       assertThat(spark.read().format("delta").load(lakehouse.silverCandles1m())

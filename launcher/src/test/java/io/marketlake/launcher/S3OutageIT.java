@@ -3,7 +3,7 @@ package io.marketlake.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.marketlake.common.Lakehouse;
+import io.marketlake.common.CommandRun;
 import io.marketlake.silver.SilverJob;
 import io.marketlake.stack.EmbeddedStack;
 import io.marketlake.stack.StackOptions;
@@ -52,7 +52,7 @@ class S3OutageIT {
   static StackLayers loaded(String name) {
     StackLayers layers = new StackLayers(stack, stack.uniqueTopic(name),
         stack.uniqueLakehouse(name));
-    StackLayers.CommandRun backfill = layers.ingest("backfill", "--symbols", SYMBOLS,
+    CommandRun backfill = layers.ingest("backfill", "--symbols", SYMBOLS,
         "--from", FROM.toString(), "--to", TO.toString());
     assertThat(backfill.exitCode()).as(backfill.err()).isZero();
     return layers;
@@ -73,7 +73,7 @@ class S3OutageIT {
     String table = layers.lakehouse.bronzeCandlesRaw();
     // Small micro-batches on a 1 s trigger: the outage lands inside one.
     StreamingQuery query = new io.marketlake.bronze.BronzeJob(
-        layers.bronzeConfig(4_000L, Duration.ofSeconds(1))).start(layers.spark);
+        layers.bronzeConfig(4_000L, Duration.ofSeconds(1))).start(layers.ctx);
     String outcome;
     try {
       await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(commit(table, 1)));
@@ -105,7 +105,7 @@ class S3OutageIT {
   void silverLosesAndDoublesNothingWhenS3GoesAwayMidBatch() throws Exception {
     StackLayers layers = loaded("silver-outage");
     // Bronze in several commits, so that silver reads it in several micro-batches.
-    new io.marketlake.bronze.BronzeJob(layers.bronzeConfig(6_000L, null)).run(layers.spark);
+    new io.marketlake.bronze.BronzeJob(layers.bronzeConfig(6_000L, null)).run(layers.ctx);
     String silver = layers.lakehouse.silverCandles1m();
     CompletableFuture<SilverJob.SilverResult> run = CompletableFuture.supplyAsync(() -> {
       try {
@@ -148,9 +148,9 @@ class S3OutageIT {
         "fs.s3a.retry.interval", "100ms", "fs.s3a.attempts.maximum", "1");
     impatient.forEach(hadoop::set);
     org.apache.hadoop.fs.FileSystem.closeAll();
-    StackLayers.CommandRun failed;
+    CommandRun failed;
     try {
-      CompletableFuture<StackLayers.CommandRun> run = CompletableFuture.supplyAsync(
+      CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(
           () -> layers.run(new io.marketlake.bronze.BronzeCommand(), "--bootstrap-servers",
               layers.endpoints.kafkaBootstrap(), "--topic", layers.topic, "--lakehouse",
               layers.lakehouse.root(), "--s3-endpoint", layers.endpoints.s3Endpoint(),

@@ -2,19 +2,17 @@ package io.marketlake.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.CommandRun;
 import io.marketlake.bronze.BronzeConfig;
 import io.marketlake.bronze.BronzeJob;
-import io.marketlake.common.Cli;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.StackEndpoints;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.Defaults;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.ingest.IngestCommand;
-import io.marketlake.silver.QualityRules;
 import io.marketlake.silver.SilverConfig;
 import io.marketlake.silver.SilverJob;
 import io.marketlake.stack.EmbeddedStack;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 
 /**
  * Runs the layers against one local stack the way their commands do, for the fault tests: ingest
@@ -36,6 +33,7 @@ final class StackLayers {
   final StackEndpoints endpoints;
   final Lakehouse lakehouse;
   final String topic;
+  final LayerContext ctx;
   final SparkSession spark;
   final Path stateDir;
 
@@ -50,22 +48,15 @@ final class StackLayers {
     this.endpoints = stack.endpoints();
     this.topic = topic;
     this.lakehouse = lakehouse;
-    this.spark = LakehouseSpark.getOrCreate("marketlake-it", "local[2]", endpoints.s3());
+    this.ctx = LayerContext.open("marketlake-it", lakehouse, endpoints.s3(),
+        Defaults.SPARK_MASTER);
+    this.spark = ctx.spark();
     this.stateDir = stack.workdir().resolve("ingest-state-" + topic);
   }
 
-  /** What {@code ingest ...} printed and returned. */
-  record CommandRun(int exitCode, String out, String err) {}
-
   /** Any command, through the project's command-line error handling. */
   CommandRun run(Object command, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Cli.commandLine(command);
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int code = cmd.execute(args);
-    return new CommandRun(code, out.toString(), err.toString());
+    return CommandRun.of(command, args);
   }
 
   /** {@code ingest SUBCOMMAND} against this stack's exchange and broker, plus {@code args}. */
@@ -79,12 +70,12 @@ final class StackLayers {
   }
 
   BronzeConfig bronzeConfig(Long maxOffsetsPerTrigger, java.time.Duration trigger) {
-    return new BronzeConfig(endpoints.kafkaBootstrap(), topic, lakehouse,
-        endpoints.s3(), "local[2]", "earliest", maxOffsetsPerTrigger, true, trigger, Map.of());
+    return BronzeConfig.defaults(endpoints.kafkaBootstrap()).withTopic(topic)
+        .withMaxOffsetsPerTrigger(maxOffsetsPerTrigger).withTrigger(trigger);
   }
 
   BronzeJob.BronzeResult bronze() throws Exception {
-    return new BronzeJob(bronzeConfig(null, null)).run(spark);
+    return new BronzeJob(bronzeConfig(null, null)).run(ctx);
   }
 
   SilverJob.SilverResult silver() throws Exception {
@@ -92,8 +83,8 @@ final class StackLayers {
   }
 
   SilverJob.SilverResult silver(Integer maxFilesPerTrigger) throws Exception {
-    return new SilverJob(new SilverConfig(lakehouse, endpoints.s3(), "local[2]",
-        QualityRules.defaults(), maxFilesPerTrigger)).run(spark);
+    return new SilverJob(SilverConfig.defaults().withMaxFilesPerTrigger(maxFilesPerTrigger))
+        .run(ctx);
   }
 
   long count(String table) {

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.marketlake.bronze.BronzeConfig;
 import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
 import io.marketlake.common.Topics;
 import io.marketlake.common.lease.LeasedJob;
-import io.marketlake.silver.QualityRules;
-import io.marketlake.silver.SilverConfig;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -186,19 +182,18 @@ class TerraformTest {
         .isEqualTo("${local.spark_layers}");
 
     Lakehouse lakehouse = new Lakehouse("s3a://bucket/ROOT");
-    S3Settings s3 = new S3Settings(null, null, null, null);
     Map<String, List<String>> writes = new LinkedHashMap<>();
-    writes.put("bronze", List.of(lakehouse.bronzeCandlesRaw(), new BronzeConfig("h:1",
-        Topics.MARKET_DATA, lakehouse, s3, null, "earliest", null, true, null, null).checkpoint(),
+    writes.put("bronze", List.of(lakehouse.bronzeCandlesRaw(), 
+        lakehouse.checkpoint(io.marketlake.bronze.BronzeJob.QUERY),
         lakehouse.leases(LeasedJob.BRONZE.id())));
     writes.put("silver", List.of(lakehouse.silverCandles1m(), lakehouse.silverQuarantine(),
-        lakehouse.silverQualityMetrics(), new SilverConfig(lakehouse, s3, null,
-            QualityRules.defaults(), null).checkpoint(), lakehouse.leases(LeasedJob.SILVER.id())));
-    // GoldJob's and FiveMinuteStream's checkpoint names are package-private literals.
+        lakehouse.silverQualityMetrics(), 
+        lakehouse.checkpoint(io.marketlake.silver.SilverJob.QUERY), lakehouse.leases(LeasedJob.SILVER.id())));
     writes.put("gold", List.of(lakehouse.goldCandles("5m"), lakehouse.goldCandles("1h"),
         lakehouse.goldCandles("1d"), lakehouse.goldCandles5mLive(),
         lakehouse.goldCandles5mLiveBatches(), lakehouse.goldDailyChange(), lakehouse.goldFeatures(),
-        lakehouse.checkpoint("gold_rollups"), lakehouse.checkpoint("gold_candles_5m_live"),
+        lakehouse.checkpoint(io.marketlake.gold.GoldJob.QUERY),
+        lakehouse.checkpoint(io.marketlake.gold.FiveMinuteStream.QUERY),
         lakehouse.leases(LeasedJob.GOLD.id()), lakehouse.leases(LeasedJob.GOLD_5M.id())));
     writes.put("train", List.of(lakehouse.goldModelRuns(), lakehouse.goldPredictions(),
         lakehouse.models() + "/v1", lakehouse.leases(LeasedJob.TRAIN.id())));

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.delta.tables.DeltaTable;
+import io.marketlake.common.spark.DeltaCommits;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -91,10 +92,8 @@ final class CandleMerger {
         .execute();
     // The MERGE's own commit says what it did: no second pass over the data to count it.
     Row commit = table.history(1).first();
-    scala.collection.Map<String, String> metrics =
-        commit.getMap(commit.fieldIndex("operationMetrics"));
-    return new MergeCounts(Long.parseLong(metrics.getOrElse("numTargetRowsInserted", () -> "0")),
-        Long.parseLong(metrics.getOrElse("numTargetRowsUpdated", () -> "0")));
+    return new MergeCounts(DeltaCommits.metric(commit, "numTargetRowsInserted"),
+        DeltaCommits.metric(commit, "numTargetRowsUpdated"));
   }
 
   /** Rows a MERGE inserted and updated. */

@@ -2,10 +2,10 @@ package io.marketlake.silver;
 
 import io.marketlake.common.Cli;
 import io.marketlake.common.LakehouseOptions;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.lease.LeasedJob;
+import io.marketlake.common.spark.LayerContext;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,11 +37,8 @@ public final class SilverCommand implements Callable<Integer> {
           + " date when the run ends.")
   String ledgerInterval;
 
-  @Option(names = "--debug", description = "Print stack traces.")
-  boolean debug;
-
   SilverConfig toConfig() {
-    return new SilverConfig(lakehouse.lakehouse(), lakehouse.s3(), lakehouse.master(),
+    return new SilverConfig(
         rulesFile == null ? QualityRules.defaults() : QualityRules.load(rulesFile),
         maxFilesPerTrigger, io.marketlake.common.Durations.trigger("--trigger", trigger),
         io.marketlake.common.Durations.parse("--ledger-interval", ledgerInterval));
@@ -50,11 +47,8 @@ public final class SilverCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SilverConfig config = toConfig();
-    io.marketlake.common.lease.LakehouseLeases.refuseIfHeld(config.lakehouse(), config.s3(),
-        io.marketlake.common.lease.LeasedJob.SILVER);   // before Spark's seconds of start-up
-    SparkSession spark = LakehouseSpark.getOrCreate("marketlake-silver", config.master(),
-        config.s3());
-    SilverJob.SilverResult r = new SilverJob(config).run(spark);
+    LayerContext ctx = LayerContext.forWriting(LeasedJob.SILVER, lakehouse, null);
+    SilverJob.SilverResult r = new SilverJob(config).run(ctx);
     System.out.printf("silver: %d bronze rows read; candles %d inserted, %d updated;"
             + " %d quarantined, %d dropped, %d warnings, %d other kinds skipped;"
             + " %d exchange answers of no candles; completeness of %d symbol-days updated"

@@ -1,44 +1,47 @@
 package io.marketlake.silver;
 
-import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything one silver run needs, validated once.
+ * The settings of one silver run, validated once; where the tables are and how the session
+ * reaches them is the run's {@link io.marketlake.common.spark.LayerContext}.
  *
+ * @param maxFilesPerTrigger upper bound of bronze files per micro-batch, or null for Delta's
  * @param trigger null for available-now (process the bronze rows there are, then stop), else the
  *     processing-time interval of a query that keeps running
  * @param ledgerInterval at most how often the completeness ledger is written while the job
  *     runs (its first batch, then once per interval, and when the job ends); zero for every batch
  */
-public record SilverConfig(Lakehouse lakehouse, S3Settings s3, String master,
-    List<QualityRule> rules, Integer maxFilesPerTrigger, java.time.Duration trigger,
-    java.time.Duration ledgerInterval) {
+public record SilverConfig(List<QualityRule> rules, Integer maxFilesPerTrigger, Duration trigger,
+    Duration ledgerInterval) {
   /** How often a running silver writes the completeness ledger rows of its touched days. */
-  public static final java.time.Duration DEFAULT_LEDGER_INTERVAL = java.time.Duration.ofMinutes(5);
+  public static final Duration DEFAULT_LEDGER_INTERVAL = Duration.ofMinutes(5);
 
   public SilverConfig {
-    Objects.requireNonNull(lakehouse, "lakehouse");
-    Objects.requireNonNull(s3, "s3");
     Objects.requireNonNull(ledgerInterval, "ledgerInterval");
     rules = List.copyOf(rules);
   }
 
-  /** The default ledger interval. */
-  public SilverConfig(Lakehouse lakehouse, S3Settings s3, String master, List<QualityRule> rules,
-      Integer maxFilesPerTrigger, java.time.Duration trigger) {
-    this(lakehouse, s3, master, rules, maxFilesPerTrigger, trigger, DEFAULT_LEDGER_INTERVAL);
+  /** An available-now run with the built-in quality rules. */
+  public static SilverConfig defaults() {
+    return new SilverConfig(QualityRules.defaults(), null, null, DEFAULT_LEDGER_INTERVAL);
   }
 
-  /** An available-now run. */
-  public SilverConfig(Lakehouse lakehouse, S3Settings s3, String master, List<QualityRule> rules,
-      Integer maxFilesPerTrigger) {
-    this(lakehouse, s3, master, rules, maxFilesPerTrigger, null);
+  public SilverConfig withRules(List<QualityRule> qualityRules) {
+    return new SilverConfig(qualityRules, maxFilesPerTrigger, trigger, ledgerInterval);
   }
 
-  public String checkpoint() {
-    return lakehouse.checkpoint("silver_candles_1m");
+  public SilverConfig withMaxFilesPerTrigger(Integer maxFiles) {
+    return new SilverConfig(rules, maxFiles, trigger, ledgerInterval);
+  }
+
+  public SilverConfig withTrigger(Duration interval) {
+    return new SilverConfig(rules, maxFilesPerTrigger, interval, ledgerInterval);
+  }
+
+  public SilverConfig withLedgerInterval(Duration interval) {
+    return new SilverConfig(rules, maxFilesPerTrigger, trigger, interval);
   }
 }

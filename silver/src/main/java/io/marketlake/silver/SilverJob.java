@@ -8,7 +8,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
 import io.marketlake.common.UsageException;
-import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.Lakehouse;
+import io.marketlake.common.spark.LayerContext;
+import io.marketlake.common.spark.SparkLeases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,6 +39,9 @@ import org.apache.spark.sql.streaming.Trigger;
  * after a crash leaves every table as one clean run would.
  */
 public final class SilverJob {
+  /** The streaming query's name, and its checkpoint's folder under the lakehouse. */
+  public static final String QUERY = "silver_candles_1m";
+
   private final SilverConfig config;
   private final QualityCheck quality;
   private final CompletenessLedger ledger = new CompletenessLedger();
@@ -69,14 +74,14 @@ public final class SilverJob {
    * Runs until every bronze row present at the start has been processed (available-now), or until
    * the query is stopped (a processing-time trigger).
    */
-  public SilverResult run(SparkSession spark) throws Exception {
-    return io.marketlake.common.spark.SparkLeases.hold(spark, config.lakehouse(), config.s3(),
-        io.marketlake.common.lease.LeasedJob.SILVER, () -> runHoldingLease(spark));
+  public SilverResult run(LayerContext ctx) throws Exception {
+    return SparkLeases.hold(ctx, io.marketlake.common.lease.LeasedJob.SILVER,
+        () -> runHoldingLease(ctx));
   }
 
-  private SilverResult runHoldingLease(SparkSession spark) throws Exception {
+  private SilverResult runHoldingLease(LayerContext ctx) throws Exception {
     long started = System.nanoTime();
-    StreamingQuery query = start(spark);
+    StreamingQuery query = start(ctx);
     try {
       query.awaitTermination();
     } catch (StreamingQueryException e) {
@@ -86,7 +91,7 @@ public final class SilverJob {
       if (cause != null) throw (QualityFailure) cause;
       throw e;
     }
-    flushLedger(spark);
+    flushLedger(ctx);
     return result(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
@@ -98,17 +103,18 @@ public final class SilverJob {
   }
 
   /** Creates the tables if missing and starts the query without waiting for it. */
-  public StreamingQuery start(SparkSession spark) throws Exception {
-    LakehouseSpark.configure(spark, config.s3());
-    String bronze = config.lakehouse().bronzeCandlesRaw();
+  public StreamingQuery start(LayerContext ctx) throws Exception {
+    SparkSession spark = ctx.spark();
+    Lakehouse tables = ctx.tables();
+    String bronze = tables.bronzeCandlesRaw();
     if (!io.delta.tables.DeltaTable.isDeltaTable(spark, bronze)) {
       throw new UsageException("No bronze table at " + bronze + ": run bronze first");
     }
-    SilverTables.createIfMissing(spark, config.lakehouse().silverCandles1m(),
-        config.lakehouse().silverQuarantine(), config.lakehouse().silverQualityMetrics());
-    SilverTables.createLedgerIfMissing(spark, config.lakehouse().silverExchangeGaps(),
-        config.lakehouse().silverCompleteness());
-    ledger.open(spark, config.lakehouse());
+    SilverTables.createIfMissing(spark, tables.silverCandles1m(), tables.silverQuarantine(),
+        tables.silverQualityMetrics());
+    SilverTables.createLedgerIfMissing(spark, tables.silverExchangeGaps(),
+        tables.silverCompleteness());
+    ledger.open(spark, tables);
     quality.validate(CandleParser.parse(spark.read().format("delta").load(bronze).limit(0)));
 
     // Bronze is append-only except for the retention DELETE of old days (maintenance): skip
@@ -120,16 +126,17 @@ public final class SilverJob {
     }
     return reader.load(bronze)
         .writeStream()
-        .queryName("silver_candles_1m")
-        .option("checkpointLocation", config.checkpoint())
+        .queryName(QUERY)
+        .option("checkpointLocation", tables.checkpoint(QUERY))
         .trigger(config.trigger() == null ? Trigger.AvailableNow()
             : Trigger.ProcessingTime(config.trigger().toMillis()))
-        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) this::processBatch)
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, batchId) ->
+            processBatch(tables, batch, batchId))
         .start();
   }
 
   /** One micro-batch of bronze rows. */
-  void processBatch(Dataset<Row> bronzeBatch, long batchId) {
+  void processBatch(Lakehouse tables, Dataset<Row> bronzeBatch, long batchId) {
     SparkSession spark = bronzeBatch.sparkSession();
     // Spark sets the query id on the stream thread; a new checkpoint is a new id, so resetting
     // the checkpoint to reprocess bronze never collides with the old batch ids.
@@ -147,19 +154,20 @@ public final class SilverJob {
       Dataset<Row> candidates = evaluated.filter(not(col("other_kind")));
       // Every count this batch needs, in one pass over the cached rows.
       QualityCheck.BatchCounts counts = quality.countBatch(evaluated);
-      appendMetrics(spark, counts.rules(), batchId, appId);
+      appendMetrics(spark, tables, counts.rules(), batchId, appId);
       failOnFailRules(candidates, counts.rules());
 
       if (counts.quarantined() > 0) {
-        appendQuarantine(candidates.filter(col("quarantined")), batchId, appId + "-quarantine");
+        appendQuarantine(tables, candidates.filter(col("quarantined")), batchId,
+            appId + "-quarantine");
       }
       Dataset<Row> accepted =
           candidates.filter(not(col("quarantined")).and(not(col("dropped"))));
-      CandleMerger.MergeCounts merge = CandleMerger.merge(spark,
-          config.lakehouse().silverCandles1m(),
+      CandleMerger.MergeCounts merge = CandleMerger.merge(spark, tables.silverCandles1m(),
           CandleMerger.toSilverRows(CandleMerger.latestPerCandle(accepted)),
           counts.acceptedDays());
-      long answers = recordEmptyAnswersAndLedger(spark, evaluated, counts, batchId, appId);
+      long answers = recordEmptyAnswersAndLedger(spark, tables, evaluated, counts, batchId,
+          appId);
 
       bronzeRows.addAndGet(counts.rows());
       otherKinds.addAndGet(counts.otherKinds() - answers);
@@ -182,27 +190,27 @@ public final class SilverJob {
    *
    * @return the number of {@code no_candles} rows in the batch
    */
-  private long recordEmptyAnswersAndLedger(SparkSession spark, Dataset<Row> evaluated,
-      QualityCheck.BatchCounts counts, long batchId, String appId) {
+  private long recordEmptyAnswersAndLedger(SparkSession spark, Lakehouse tables,
+      Dataset<Row> evaluated, QualityCheck.BatchCounts counts, long batchId, String appId) {
     long started = System.nanoTime();
     long all = counts.answers();
     long valid = counts.validAnswers();
     if (all > valid) {
-      appendQuarantine(evaluated.filter(ExchangeGaps.isAnswer()
+      appendQuarantine(tables, evaluated.filter(ExchangeGaps.isAnswer()
               .and(not(ExchangeGaps.isValidAnswer())))
           .withColumn("failed_rules", array(lit(ExchangeGaps.RULE))),
           batchId, appId + "-quarantine-answers");
       quarantined.addAndGet(all - valid);
     }
     if (valid > 0) {
-      ExchangeGaps.merge(spark, config.lakehouse().silverExchangeGaps(),
+      ExchangeGaps.merge(spark, tables.silverExchangeGaps(),
           ExchangeGaps.toGapRows(evaluated));
     }
     ledger.record(counts.minutes());
     emptyAnswers.addAndGet(valid);
     ledgerNanos.addAndGet(System.nanoTime() - started);
     if (System.nanoTime() - lastLedgerFlush >= config.ledgerInterval().toNanos()) {
-      flushLedger(spark);
+      flushLedger(spark, tables);
     }
     return all;
   }
@@ -212,26 +220,31 @@ public final class SilverJob {
    * batches once per {@link SilverConfig#ledgerInterval} and when {@link #run} ends; a caller of
    * {@link #start} calls it after stopping the query.
    */
-  public void flushLedger(SparkSession spark) {
+  public void flushLedger(LayerContext ctx) {
+    flushLedger(ctx.spark(), ctx.tables());
+  }
+
+  private void flushLedger(SparkSession spark, Lakehouse tables) {
     long started = System.nanoTime();
-    ledgerDays.addAndGet(ledger.flush(spark, config.lakehouse()));
+    ledgerDays.addAndGet(ledger.flush(spark, tables));
     lastLedgerFlush = System.nanoTime();
     ledgerNanos.addAndGet(lastLedgerFlush - started);
   }
 
   /** Appends refused rows (with their {@code failed_rules}), once per batch and {@code txnAppId}. */
-  private void appendQuarantine(Dataset<Row> refused, long batchId, String txnAppId) {
+  private void appendQuarantine(Lakehouse tables, Dataset<Row> refused, long batchId,
+      String txnAppId) {
     refused.select(col("failed_rules"), col("symbol"), col("open_time"), col("value"),
             col("key"), col("kafka_topic"), col("kafka_partition"), col("kafka_offset"),
             col("ingest_time"), lit(runId).as("run_id"), lit(batchId).as("batch_id"),
             current_timestamp().as("quarantined_at"))
         .write().format("delta").mode("append")
         .option("txnAppId", txnAppId).option("txnVersion", batchId)
-        .save(config.lakehouse().silverQuarantine());
+        .save(tables.silverQuarantine());
   }
 
-  private void appendMetrics(SparkSession spark, List<QualityCheck.RuleCount> counts,
-      long batchId, String appId) {
+  private void appendMetrics(SparkSession spark, Lakehouse tables,
+      List<QualityCheck.RuleCount> counts, long batchId, String appId) {
     List<Row> rows = new ArrayList<>();
     java.sql.Timestamp now = new java.sql.Timestamp(System.currentTimeMillis());
     for (QualityCheck.RuleCount c : counts) {
@@ -242,7 +255,7 @@ public final class SilverJob {
     spark.createDataFrame(rows, SilverTables.QUALITY_METRICS)
         .write().format("delta").mode("append")
         .option("txnAppId", appId + "-metrics").option("txnVersion", batchId)
-        .save(config.lakehouse().silverQualityMetrics());
+        .save(tables.silverQualityMetrics());
   }
 
   private void failOnFailRules(Dataset<Row> evaluated, List<QualityCheck.RuleCount> counts) {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
 import io.marketlake.common.spark.TestSpark;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -40,7 +39,7 @@ class SilverJobTest {
             + "\"symbol\":\"NEARUSDT\",\"open_time\":1769904000000,\"price\":1.2,"
             + "\"fetched_at\":1769904000000}", at("2026-02-02T00:00:00Z")));
 
-    SilverJob.SilverResult first = new SilverJob(config(lakehouse)).run(spark);
+    SilverJob.SilverResult first = runSilver(lakehouse);
 
     assertThat(first.bronzeRowsRead()).isEqualTo(5);
     assertThat(first.candlesInserted()).isEqualTo(2);
@@ -58,22 +57,22 @@ class SilverJobTest {
 
     // Nothing new in bronze: nothing read, nothing changed.
     long version = lastVersion(lakehouse.silverCandles1m());
-    assertThat(new SilverJob(config(lakehouse)).run(spark).bronzeRowsRead()).isZero();
+    assertThat(runSilver(lakehouse).bronzeRowsRead()).isZero();
     assertThat(lastVersion(lakehouse.silverCandles1m())).isEqualTo(version);
 
     // A correction arrives later, and so does a stale copy within the same batch: offset decides.
     appendBronze(lakehouse, new BronzeFixture().offsetsFrom(10)
         .add(candle("LINKUSDT", 1, "10.9"), at("2026-02-03T00:00:00Z"))
         .add(candle("LINKUSDT", 1, "11.0"), at("2026-02-03T00:00:00Z")));
-    SilverJob.SilverResult correction = new SilverJob(config(lakehouse)).run(spark);
+    SilverJob.SilverResult correction = runSilver(lakehouse);
     assertThat(correction.candlesUpdated()).isEqualTo(1);
     assertThat(correction.candlesInserted()).isZero();
     assertThat(silver(lakehouse)).containsExactly("LINKUSDT@1=11", "LINKUSDT@2=10.6");
 
     // Reprocess all of bronze from scratch: the table content stays identical.
     List<Row> before = silverRows(lakehouse);
-    deleteRecursively(Path.of(java.net.URI.create(config(lakehouse).checkpoint())));
-    SilverJob.SilverResult replay = new SilverJob(config(lakehouse)).run(spark);
+    deleteRecursively(Path.of(java.net.URI.create(lakehouse.checkpoint(SilverJob.QUERY))));
+    SilverJob.SilverResult replay = runSilver(lakehouse);
     assertThat(replay.bronzeRowsRead()).isEqualTo(7);
     assertThat(replay.candlesInserted() + replay.candlesUpdated()).isZero();
     assertThat(silverRows(lakehouse)).isEqualTo(before);
@@ -95,7 +94,7 @@ class SilverJobTest {
     });
     appendBronze(lakehouse, bronze);
 
-    SilverJob.SilverResult result = new SilverJob(config(lakehouse)).run(spark);
+    SilverJob.SilverResult result = runSilver(lakehouse);
 
     assertThat(result.candlesInserted()).isEqualTo(1);
     assertThat(result.quarantined()).isEqualTo(expected.size());
@@ -123,7 +122,7 @@ class SilverJobTest {
   @Test
   void silverTablesCarryTheirDocumentedLayoutAndProperties() throws Exception {
     Lakehouse lakehouse = lakehouseWithOneCandle();
-    new SilverJob(config(lakehouse)).run(spark);
+    runSilver(lakehouse);
 
     Row candles = detail(lakehouse.silverCandles1m());
     assertThat(candles.<String, String>getJavaMap(candles.fieldIndex("properties")))
@@ -150,8 +149,8 @@ class SilverJobTest {
   void aRunningQueryMergesBronzeRowsAsTheyArriveAndKeepsUnknownFields() throws Exception {
     Lakehouse lakehouse = lakehouseWithOneCandle();
     // The ledger: recomputed by the first batch, then not again within the hour.
-    SilverJob job = runningSilver(lakehouse);
-    org.apache.spark.sql.streaming.StreamingQuery query = job.start(spark);
+    SilverJob job = runningSilver();
+    org.apache.spark.sql.streaming.StreamingQuery query = job.start(TestSpark.context(lakehouse));
     try {
       awaitUntil(() -> silverIfExists(lakehouse).size() == 1);
       ObjectNode later = SilverTransformsTest.validJson();
@@ -166,7 +165,7 @@ class SilverJobTest {
     } finally {
       query.stop();
     }
-    job.flushLedger(spark);
+    job.flushLedger(TestSpark.context(lakehouse));
     assertThat(ledger(lakehouse)).containsExactly(
         "binance LINKUSDT 2026-02-01 tracked 2 expected 2 present 2 none 0 missing 0 []");
     assertThat(silver(lakehouse)).containsExactly("LINKUSDT@1=10.5", "LINKUSDT@2=10.5");
@@ -181,8 +180,8 @@ class SilverJobTest {
     Lakehouse lakehouse = lakehouseWithOneCandle();
     // The first batch writes the ledger; the second only notes its minutes for a flush an hour
     // later, and the job stops before it (as a kill would).
-    SilverJob job = runningSilver(lakehouse);
-    org.apache.spark.sql.streaming.StreamingQuery query = job.start(spark);
+    SilverJob job = runningSilver();
+    org.apache.spark.sql.streaming.StreamingQuery query = job.start(TestSpark.context(lakehouse));
     try {
       awaitUntil(() -> job.result(0).batches() >= 1 && job.result(0).ledgerDays() == 1);
       appendBronze(lakehouse, new BronzeFixture().offsetsFrom(1)
@@ -198,7 +197,7 @@ class SilverJobTest {
         "binance LINKUSDT 2026-02-01 tracked 1 expected 1 present 1 none 0 missing 0 []");
 
     // No new bronze rows, so no batch: the run finds silver ahead of the ledger and catches up.
-    SilverJob.SilverResult next = new SilverJob(config(lakehouse)).run(spark);
+    SilverJob.SilverResult next = runSilver(lakehouse);
 
     assertThat(next.batches()).isZero();
     assertThat(ledger(lakehouse)).containsExactly(
@@ -218,7 +217,7 @@ class SilverJobTest {
     io.delta.tables.DeltaTable.create(spark).location(lakehouse.silverCompleteness())
         .addColumns(before).execute();
 
-    new SilverJob(config(lakehouse)).run(spark);
+    runSilver(lakehouse);
 
     assertThat(ledger(lakehouse)).containsExactly(
         "binance LINKUSDT 2026-02-01 tracked 1 expected 1 present 1 none 0 missing 0 []");
@@ -234,11 +233,15 @@ class SilverJobTest {
     return lakehouse;
   }
 
+  /** One available-now silver run with the default rules. */
+  private static SilverJob.SilverResult runSilver(Lakehouse lakehouse) throws Exception {
+    return new SilverJob(SilverConfig.defaults()).run(TestSpark.context(lakehouse));
+  }
+
   /** A silver that keeps running (200 ms trigger) and writes the ledger at its first batch only. */
-  private static SilverJob runningSilver(Lakehouse lakehouse) {
-    return new SilverJob(new SilverConfig(lakehouse, S3Settings.aws(null), "local[2]",
-        QualityRules.defaults(), null, java.time.Duration.ofMillis(200),
-        java.time.Duration.ofHours(1)));
+  private static SilverJob runningSilver() {
+    return new SilverJob(SilverConfig.defaults().withTrigger(java.time.Duration.ofMillis(200))
+        .withLedgerInterval(java.time.Duration.ofHours(1)));
   }
 
   private static void awaitUntil(java.util.concurrent.Callable<Boolean> condition) {
@@ -253,10 +256,10 @@ class SilverJobTest {
   @Test
   void aFailRuleStopsTheRunNamingTheRuleAndASample() {
     Lakehouse lakehouse = lakehouseWithOneCandle();
-    SilverConfig strict = new SilverConfig(lakehouse, S3Settings.aws(null), "local[2]",
-        List.of(new QualityRule("big_trades", "trades > 1000", QualityRule.Action.FAIL)), null);
+    SilverConfig strict = SilverConfig.defaults().withRules(
+        List.of(new QualityRule("big_trades", "trades > 1000", QualityRule.Action.FAIL)));
 
-    assertThatThrownBy(() -> new SilverJob(strict).run(spark))
+    assertThatThrownBy(() -> new SilverJob(strict).run(TestSpark.context(lakehouse)))
         .isInstanceOf(SilverJob.QualityFailure.class)
         .hasMessageStartingWith("Quality rule 'big_trades' (trades > 1000) failed for 1 row(s);"
             + " e.g. {\"schema_version\":1,\"kind\":\"candle\"")
@@ -281,7 +284,7 @@ class SilverJobTest {
         + "1769904059999,\"fetched_at\":1769904000000}", at("2026-02-02T00:00:00Z"));
     appendBronze(lakehouse, first);
 
-    SilverJob.SilverResult result = new SilverJob(config(lakehouse)).run(spark);
+    SilverJob.SilverResult result = runSilver(lakehouse);
 
     assertThat(result.emptyAnswers()).isEqualTo(1);
     assertThat(result.quarantined()).isEqualTo(1);
@@ -298,14 +301,14 @@ class SilverJobTest {
     appendBronze(lakehouse, new BronzeFixture().offsetsFrom(10)
         .add(candle("LINKUSDT", 3, "10.5"), at("2026-02-02T00:05:00Z"))
         .add(candle("LINKUSDT", 5, "10.5"), at("2026-02-02T00:05:00Z")));
-    new SilverJob(config(lakehouse)).run(spark);
+    runSilver(lakehouse);
 
     assertThat(ledger(lakehouse)).containsExactly(
         "binance LINKUSDT 2026-02-01 tracked 10 expected 9 present 9 none 1 missing 0 []");
 
     // Reprocessing all of bronze from scratch leaves one gap row and the same ledger.
-    deleteRecursively(Path.of(java.net.URI.create(config(lakehouse).checkpoint())));
-    new SilverJob(config(lakehouse)).run(spark);
+    deleteRecursively(Path.of(java.net.URI.create(lakehouse.checkpoint(SilverJob.QUERY))));
+    runSilver(lakehouse);
     assertThat(spark.read().format("delta").load(lakehouse.silverExchangeGaps()).count())
         .isEqualTo(1);
     assertThat(ledger(lakehouse)).containsExactly(
@@ -329,7 +332,7 @@ class SilverJobTest {
   @Test
   void silverKeepsRunningAfterTheBronzeRetentionDelete() throws Exception {
     Lakehouse lakehouse = lakehouseWithOneCandle();
-    new SilverJob(config(lakehouse)).run(spark);
+    runSilver(lakehouse);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
 
     // The maintenance command's retention step: every bronze row of 2026-02-02 is deleted.
@@ -342,16 +345,11 @@ class SilverJobTest {
     appendBronze(lakehouse, new BronzeFixture().offsetsFrom(1)
         .add(candle("LINKUSDT", 2, "10.6"), at("2026-02-04T00:00:00Z")));
 
-    SilverJob.SilverResult after = new SilverJob(config(lakehouse)).run(spark);
+    SilverJob.SilverResult after = runSilver(lakehouse);
 
     assertThat(after.bronzeRowsRead()).isEqualTo(1);
     assertThat(after.candlesInserted()).isEqualTo(1);
     assertThat(silver(lakehouse)).containsExactly("LINKUSDT@1=10.5", "LINKUSDT@2=10.6");
-  }
-
-  private SilverConfig config(Lakehouse lakehouse) {
-    return new SilverConfig(lakehouse, S3Settings.aws(null), "local[2]",
-        QualityRules.defaults(), null);
   }
 
   private void appendBronze(Lakehouse lakehouse, BronzeFixture rows) {

@@ -3,7 +3,6 @@ package io.marketlake.silver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
 import io.marketlake.common.lease.HeldLease;
 import io.marketlake.common.lease.LeasedJob;
 import io.marketlake.common.spark.TestSpark;
@@ -25,10 +24,10 @@ class SilverLeaseTest {
 
   @Test
   void theJobRefusesWhileAnotherSilverHoldsTheLease() {
-    SilverConfig config = new SilverConfig(new Lakehouse(root.toUri().toString()),
-        S3Settings.aws(null), "local[2]", QualityRules.defaults(), null);
+    Lakehouse lakehouse = new Lakehouse(root.toUri().toString());
     try (HeldLease held = HeldLease.of(root, LeasedJob.SILVER)) {
-      held.assertRunRefuses(() -> new SilverJob(config).run(TestSpark.get()));
+      held.assertRunRefuses(() -> new SilverJob(SilverConfig.defaults())
+          .run(TestSpark.context(lakehouse)));
     }
     assertThat(root.resolve("silver")).doesNotExist();
     assertThat(root.resolve("_checkpoints")).doesNotExist();

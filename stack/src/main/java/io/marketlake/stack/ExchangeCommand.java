@@ -65,9 +65,6 @@ public class ExchangeCommand implements Callable<Integer> {
   @Option(names = "--fault-seed", defaultValue = "1", description = "Seed of the fault draws.")
   long faultSeed;
 
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
-
   @Override
   public Integer call() throws Exception {
     SimulatedExchange exchange = SimulatedExchange.start(toOptions());
@@ -93,11 +90,12 @@ public class ExchangeCommand implements Callable<Integer> {
     if (replay != null && !Files.isDirectory(replay)) {
       throw new UsageException("Replay directory " + replay + " does not exist (--replay)");
     }
-    List<String> listed = symbols == null ? ExchangeOptions.DEFAULT_LISTED : Symbols.parse(symbols);
+    List<String> listed = symbols == null ? io.marketlake.common.Defaults.SYMBOLS
+        : Symbols.parse(symbols);
     return ExchangeOptions.defaults()
         .withPort(port)
         .withSeed(seed)
-        .withClock(ExchangeClock.accelerated(start, speed))
+        .withClock(SimulatedClock.accelerated(start, speed))
         .withReplayDir(replay)
         .withWeightLimit(weightLimit)
         .withListedSymbols(listed)

@@ -23,7 +23,7 @@ import java.util.Objects;
 public record ExchangeOptions(
     int port,
     long seed,
-    ExchangeClock clock,
+    SimulatedClock clock,
     Path replayDir,
     int weightLimit,
     List<String> listedSymbols,
@@ -33,8 +33,6 @@ public record ExchangeOptions(
   public static final int DEFAULT_WEIGHT_LIMIT = 6000;
   public static final long DEFAULT_SEED = 42L;
   public static final Duration DEFAULT_WEIGHT_WINDOW = Duration.ofMinutes(1);
-  public static final List<String> DEFAULT_LISTED =
-      List.of("BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT");
 
   public ExchangeOptions {
     Objects.requireNonNull(clock, "clock");
@@ -49,7 +47,7 @@ public record ExchangeOptions(
   }
 
   /** With Binance's one-minute weight window. */
-  public ExchangeOptions(int port, long seed, ExchangeClock clock, Path replayDir, int weightLimit,
+  public ExchangeOptions(int port, long seed, SimulatedClock clock, Path replayDir, int weightLimit,
       List<String> listedSymbols) {
     this(port, seed, clock, replayDir, weightLimit, listedSymbols, DEFAULT_WEIGHT_WINDOW,
         ExchangeFaults.NONE);
@@ -57,8 +55,8 @@ public record ExchangeOptions(
 
   /** Port 0, seed {@value #DEFAULT_SEED}, the real clock, no replay, Binance's 6000 weight. */
   public static ExchangeOptions defaults() {
-    return new ExchangeOptions(0, DEFAULT_SEED, ExchangeClock.system(), null,
-        DEFAULT_WEIGHT_LIMIT, DEFAULT_LISTED, DEFAULT_WEIGHT_WINDOW, ExchangeFaults.NONE);
+    return new ExchangeOptions(0, DEFAULT_SEED, SimulatedClock.system(), null,
+        DEFAULT_WEIGHT_LIMIT, io.marketlake.common.Defaults.SYMBOLS, DEFAULT_WEIGHT_WINDOW, ExchangeFaults.NONE);
   }
 
   public ExchangeOptions withPort(int port) {
@@ -71,7 +69,7 @@ public record ExchangeOptions(
         weightWindow, faults);
   }
 
-  public ExchangeOptions withClock(ExchangeClock clock) {
+  public ExchangeOptions withClock(SimulatedClock clock) {
     return new ExchangeOptions(port, seed, clock, replayDir, weightLimit, listedSymbols,
         weightWindow, faults);
   }

@@ -24,21 +24,16 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * {@link #stop()} and {@link #restart()} take this broker down and bring it back on the same ports
  * with the same data, as a real broker restart does (for fault-injection tests of clients).
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ServerJvm {
   public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
   private final int port;
-  private final Path log;
-  private final Path config;
-  private final List<String> jvm;
-  private volatile Process process;
 
   private KafkaBroker(int port, Path log, Path config, List<String> jvm) {
+    super("Kafka broker", concat(jvm, "kafka.Kafka", config.toString()), log, START_TIMEOUT,
+        STOP_GRACE);
     this.port = port;
-    this.log = log;
-    this.config = config;
-    this.jvm = List.copyOf(jvm);
   }
 
   /** Formats the storage if new, starts the broker and waits until it answers describeCluster. */
@@ -68,41 +63,15 @@ public final class KafkaBroker implements AutoCloseable {
     return broker;
   }
 
-  private synchronized void launch() throws IOException {
-    Process started = ChildJvm.start(concat(jvm, "kafka.Kafka", config.toString()), log);
-    process = started;
+  /** Listening, then a cluster with a node: a cheap socket check before each admin client. */
+  @Override
+  boolean answers() {
+    if (!ChildJvm.listening(port)) return false;
     try (Admin admin = admin()) {
-      ChildJvm.awaitReady("Kafka broker", started, log, START_TIMEOUT, () -> {
-        try {
-          return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
-        } catch (Exception e) {
-          return false;
-        }
-      });
+      return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+    } catch (Exception e) {
+      return false;
     }
-  }
-
-  /** Whether the broker process is running. */
-  public boolean isRunning() {
-    return process.isAlive();
-  }
-
-  /**
-   * Controlled shutdown, as {@link #close()}, but the broker can be {@link #restart()}ed: its ports
-   * stay reserved for it in its configuration and its data stays on disk.
-   */
-  public void stop() {
-    close();
-  }
-
-  /**
-   * Starts the broker again on the same ports with the same data directory and waits until it
-   * answers; stops it first if it is running. Clients configured with {@link #bootstrapServers()}
-   * reconnect by themselves.
-   */
-  public synchronized void restart() throws IOException {
-    if (process.isAlive()) close();
-    launch();
   }
 
   /** Single node on loopback; values that differ from Kafka's defaults say why. */
@@ -164,14 +133,6 @@ public final class KafkaBroker implements AutoCloseable {
     return port;
   }
 
-  public long pid() {
-    return process.pid();
-  }
-
-  public Path log() {
-    return log;
-  }
-
   /** An admin client for this broker; the caller closes it. */
   public Admin admin() {
     return Admin.create(Map.of(
@@ -201,12 +162,6 @@ public final class KafkaBroker implements AutoCloseable {
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("Timed out creating topic " + topic + " on " + bootstrap, e);
     }
-  }
-
-  /** Controlled shutdown (SIGTERM), then SIGKILL if it takes longer than 20 s. */
-  @Override
-  public void close() {
-    ChildJvm.stop(process.toHandle(), STOP_GRACE);
   }
 
   private static List<String> concat(List<String> head, String... tail) {

@@ -22,22 +22,20 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
  * AWS signature v2 and v4 with one fixed local key pair; these keys mean nothing outside this
  * machine and are never used against AWS.
  */
-public final class S3Server implements AutoCloseable {
+public final class S3Server extends ServerJvm {
   public static final String ACCESS_KEY = "marketlake-local";
   public static final String SECRET_KEY = "marketlake-local-secret";
   public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final int port;
   private final Path dataDir;
-  private final Path log;
-  private final List<String> command;
-  private volatile Process process;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private S3Server(int port, Path dataDir, Path log, List<String> command) {
+    super("S3 server", command, log, START_TIMEOUT, Duration.ofSeconds(10));
     this.port = port;
     this.dataDir = dataDir;
-    this.log = log;
-    this.command = List.copyOf(command);
   }
 
   /** Starts S3Proxy with its data, configuration and log under {@code dir} and waits for it. */
@@ -66,46 +64,19 @@ public final class S3Server implements AutoCloseable {
     return server;
   }
 
-  private synchronized void launch() throws IOException {
-    Process started = ChildJvm.start(command, log);
-    process = started;
-    String endpoint = endpoint();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest probe = HttpRequest.newBuilder(URI.create(endpoint + "/"))
+  @Override
+  boolean answers() {
+    HttpRequest probe = HttpRequest.newBuilder(URI.create(endpoint() + "/"))
         .timeout(Duration.ofSeconds(2)).build();
-    ChildJvm.awaitReady("S3 server", started, log, START_TIMEOUT, () -> {
-      try {
-        // Any HTTP answer (an unsigned request gets 403) means the server is up.
-        return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() > 0;
-      } catch (IOException e) {
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    });
-  }
-
-  /** Whether the server process is running. */
-  public boolean isRunning() {
-    return process.isAlive();
-  }
-
-  /**
-   * Stops the server as {@link #close()} does, but it can be {@link #restart()}ed: its port stays
-   * in its configuration and its objects stay on disk. For fault tests: an S3 outage.
-   */
-  public void stop() {
-    close();
-  }
-
-  /**
-   * Starts the server again on the same port with the same objects and waits until it answers;
-   * stops it first if it is running.
-   */
-  public synchronized void restart() throws IOException {
-    if (process.isAlive()) close();
-    launch();
+    try {
+      // Any HTTP answer (an unsigned request gets 403) means the server is up.
+      return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() > 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** For example {@code http://127.0.0.1:41234}. */
@@ -115,10 +86,6 @@ public final class S3Server implements AutoCloseable {
 
   public int port() {
     return port;
-  }
-
-  public long pid() {
-    return process.pid();
   }
 
   /** Where bucket directories and object files live. */
@@ -159,11 +126,5 @@ public final class S3Server implements AutoCloseable {
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(accessKey, secretKey)))
         .build();
-  }
-
-  /** SIGTERM, then SIGKILL after 10 s. */
-  @Override
-  public void close() {
-    ChildJvm.stop(process.toHandle(), Duration.ofSeconds(10));
   }
 }

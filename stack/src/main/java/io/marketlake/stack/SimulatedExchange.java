@@ -59,7 +59,7 @@ public final class SimulatedExchange implements AutoCloseable {
   private final ExchangeOptions options;
   private final CandleSource candles;
   private final Set<String> listed;
-  private final WeightBudget budget;
+  private final WeightLimit budget;
   private final HttpServer server;
   private final ExecutorService executor;
   private final AtomicLong requests = new AtomicLong();
@@ -82,7 +82,7 @@ public final class SimulatedExchange implements AutoCloseable {
       this.candles = seeded;
     }
     this.listed = Set.copyOf(symbols);
-    this.budget = new WeightBudget(options.weightLimit(), options.weightWindow().toMillis(),
+    this.budget = new WeightLimit(options.weightLimit(), options.weightWindow().toMillis(),
         wallClock);
     this.server = HttpServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
@@ -193,7 +193,7 @@ public final class SimulatedExchange implements AutoCloseable {
       ExchangeFaults.Kind fault = System.currentTimeMillis() < bannedUntil
           ? ExchangeFaults.Kind.BAN : marketData ? drawFault() : null;
       if (fault != null && refuse(http, fault)) return;
-      WeightBudget.Outcome outcome = budget.acquire(weight(path, query));
+      WeightLimit.Outcome outcome = budget.acquire(weight(path, query));
       if (!outcome.allowed()) {
         rateLimited.incrementAndGet();
         http.getResponseHeaders().set("Retry-After", Long.toString(outcome.retryAfterSeconds()));

@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,9 +26,6 @@ import picocli.CommandLine.Spec;
 public class StackCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
-
-  @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces.")
-  boolean debug;
 
   @Override
   public Integer call() {

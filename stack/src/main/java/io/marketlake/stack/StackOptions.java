@@ -108,7 +108,7 @@ public record StackOptions(
   ExchangeOptions exchangeOptions() {
     return ExchangeOptions.defaults()
         .withSeed(seed)
-        .withClock(ExchangeClock.accelerated(exchangeStart, exchangeSpeed))
+        .withClock(SimulatedClock.accelerated(exchangeStart, exchangeSpeed))
         .withReplayDir(replayDir)
         .withWeightLimit(weightLimit)
         .withFaults(exchangeFaults);

@@ -29,7 +29,7 @@ class ExchangeFaultsTest {
 
   private SimulatedExchange start(String spec) throws IOException {
     exchange = SimulatedExchange.start(ExchangeOptions.defaults()
-        .withClock(ExchangeClock.fixed(NOW))
+        .withClock(SimulatedClock.fixed(NOW))
         .withFaults(ExchangeFaults.parse(spec, Duration.ofSeconds(3), Duration.ofMillis(1500), 7)));
     return exchange;
   }

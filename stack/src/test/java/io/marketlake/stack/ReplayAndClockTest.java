@@ -34,7 +34,7 @@ class ReplayAndClockTest {
     Files.writeString(dir.resolve("LINKUSDT-1m-2026-02.csv"), DUMP);
     Files.writeString(dir.resolve("notes.csv"), "ignored: not SYMBOL-1m-*.csv");
     ExchangeOptions options = ExchangeOptions.defaults()
-        .withClock(ExchangeClock.fixed(Instant.parse("2026-02-01T00:03:00Z")))
+        .withClock(SimulatedClock.fixed(Instant.parse("2026-02-01T00:03:00Z")))
         .withReplayDir(dir);
     try (SimulatedExchange exchange = SimulatedExchange.start(options)) {
       JsonNode link = SimulatedExchangeTest.klines(exchange,
@@ -54,7 +54,7 @@ class ReplayAndClockTest {
   void replayedCandlesAreServedFormingUntilTheirMinuteCloses() throws Exception {
     Files.writeString(dir.resolve("LINKUSDT-1m-2026-02.csv"), DUMP);
     ExchangeOptions options = ExchangeOptions.defaults()
-        .withClock(ExchangeClock.fixed(Instant.parse("2026-02-01T00:01:30Z")))
+        .withClock(SimulatedClock.fixed(Instant.parse("2026-02-01T00:01:30Z")))
         .withReplayDir(dir);
     try (SimulatedExchange exchange = SimulatedExchange.start(options)) {
       JsonNode link = SimulatedExchangeTest.klines(exchange, "symbol=LINKUSDT&startTime=0");
@@ -83,7 +83,7 @@ class ReplayAndClockTest {
   @Test
   void acceleratedClockStartsWhereToldAndRunsFaster() {
     Instant start = Instant.parse("2026-02-01T00:00:00Z");
-    ExchangeClock clock = ExchangeClock.accelerated(start, 600);
+    SimulatedClock clock = SimulatedClock.accelerated(start, 600);
 
     assertThat(clock.nowMillis()).isBetween(start.toEpochMilli(), start.toEpochMilli() + 60_000);
     // 600x: one exchange minute per 0.1 real second
@@ -94,7 +94,7 @@ class ReplayAndClockTest {
   @Test
   void speedOneWithoutStartIsTheRealClock() {
     long before = System.currentTimeMillis();
-    long now = ExchangeClock.accelerated(null, 1).nowMillis();
+    long now = SimulatedClock.accelerated(null, 1).nowMillis();
 
     assertThat(now).isBetween(before, System.currentTimeMillis());
   }

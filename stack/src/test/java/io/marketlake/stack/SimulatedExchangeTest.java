@@ -39,7 +39,7 @@ class SimulatedExchangeTest {
   }
 
   SimulatedExchange start() throws IOException {
-    return start(ExchangeOptions.defaults().withClock(ExchangeClock.fixed(NOW)));
+    return start(ExchangeOptions.defaults().withClock(SimulatedClock.fixed(NOW)));
   }
 
   static HttpResponse<String> get(SimulatedExchange exchange, String pathAndQuery)
@@ -80,7 +80,7 @@ class SimulatedExchangeTest {
         "symbol=ETHUSDT&startTime=" + (NOON - 2 * MIN) + "&endTime=" + (NOON + 10 * MIN));
     // the same minute once it has closed, from an exchange whose clock is a minute later
     JsonNode closed = klines(start(ExchangeOptions.defaults().withClock(
-        ExchangeClock.fixed(NOW.plusSeconds(60)))), "symbol=ETHUSDT&startTime=" + NOON + "&limit=1");
+        SimulatedClock.fixed(NOW.plusSeconds(60)))), "symbol=ETHUSDT&startTime=" + NOON + "&limit=1");
 
     assertThat(candles).extracting(c -> c.get(0).asLong())
         .containsExactly(NOON - 2 * MIN, NOON - MIN, NOON);
@@ -173,7 +173,7 @@ class SimulatedExchangeTest {
 
   @Test
   void sameSeedGivesSameCandlesAcrossInstancesAndRequests() throws Exception {
-    ExchangeOptions options = ExchangeOptions.defaults().withClock(ExchangeClock.fixed(NOW));
+    ExchangeOptions options = ExchangeOptions.defaults().withClock(SimulatedClock.fixed(NOW));
     String query = "/api/v3/klines?symbol=XYZUSDT&interval=1m&startTime=1600000000000&limit=50";
 
     String first = get(start(options.withSeed(7)), query).body();
@@ -208,7 +208,7 @@ class SimulatedExchangeTest {
   @Test
   void answers429WithRetryAfterPastTheBudget() throws Exception {
     SimulatedExchange exchange =
-        start(ExchangeOptions.defaults().withClock(ExchangeClock.fixed(NOW)).withWeightLimit(5));
+        start(ExchangeOptions.defaults().withClock(SimulatedClock.fixed(NOW)).withWeightLimit(5));
     String query = "/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=1";
 
     assertThat(get(exchange, query).statusCode()).isEqualTo(200);

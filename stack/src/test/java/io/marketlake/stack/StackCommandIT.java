@@ -2,9 +2,9 @@ package io.marketlake.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.CommandRun;
 import io.marketlake.common.Cli;
 import io.marketlake.common.StackEndpoints;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code stack up} leaves the servers running (the exchange in its own JVM); {@code down} ends them. */
 class StackCommandIT {
@@ -24,10 +23,10 @@ class StackCommandIT {
   final StringWriter err = new StringWriter();
 
   int run(String... args) {
-    CommandLine cmd = Cli.commandLine(new StackCommand());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    return cmd.execute(args);
+    CommandRun run = CommandRun.of(new StackCommand(), args);
+    out.write(run.out());
+    err.write(run.err());
+    return run.exitCode();
   }
 
   @AfterEach

@@ -2,8 +2,8 @@ package io.marketlake.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.CommandRun;
 import io.marketlake.common.Cli;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,10 +16,10 @@ class StackCommandTest {
   final StringWriter err = new StringWriter();
 
   int run(String... args) {
-    CommandLine cmd = Cli.commandLine(new StackCommand());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    return cmd.execute(args);
+    CommandRun run = CommandRun.of(new StackCommand(), args);
+    out.write(run.out());
+    err.write(run.err());
+    return run.exitCode();
   }
 
   @Test

@@ -5,7 +5,7 @@ public enum LeasedJob {
   BRONZE("bronze"),
   SILVER("silver"),
   GOLD("gold"),
-  /** {@code gold --stream-5m}: the live 5m view, its own checkpoint and tables. */
+  /** {@code gold-5m}: the live 5m view, its own checkpoint and tables. */
   GOLD_5M("gold-5m"),
   TRAIN("train");
 

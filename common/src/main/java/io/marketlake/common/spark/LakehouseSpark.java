@@ -9,7 +9,8 @@ import org.apache.spark.sql.SparkSession;
  * Spark session set-up shared by every layer: Delta enabled, S3A configured for the given storage.
  *
  * <p>Under {@code spark-submit} or on Databricks the session already exists; {@link #configure}
- * only adds what is missing, so cluster settings win over ours. Spark is a provided dependency
+ * only adds what is missing, so cluster settings win over ours. Commands reach it through {@link
+ * LayerContext}, which probes the storage first. Spark is a provided dependency
  * here: Spark-free modules may depend on this module without ever loading this class.
  */
 public final class LakehouseSpark {
@@ -21,8 +22,6 @@ public final class LakehouseSpark {
    * @param master used only when no master is set, e.g. {@code local[2]}
    */
   public static SparkSession getOrCreate(String appName, String master, S3Settings s3) {
-    // A wrong endpoint is said in a second, before Spark spends seconds starting.
-    io.marketlake.common.Reachability.requireS3(s3);
     SparkConf conf = new SparkConf().setAppName(appName);
     if (!conf.contains("spark.master")) {
       conf.setMaster(master);
@@ -54,7 +53,6 @@ public final class LakehouseSpark {
    * and daily rollups are UTC everywhere). Safe to call on a running session.
    */
   public static void configure(SparkSession spark, S3Settings s3) {
-    io.marketlake.common.Reachability.requireS3(s3);
     spark.conf().set("spark.sql.session.timeZone", "UTC");
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String previousEndpoint = hadoop.get("fs.s3a.endpoint");

@@ -55,9 +55,6 @@ public final class MaintenanceCommand implements Callable<Integer> {
           + " OPTIMIZE and VACUUM. Silver has long read them; the files go at the next VACUUM.")
   Integer bronzeRetentionDays;
 
-  @Option(names = "--debug", description = "Print stack traces.")
-  boolean debug;
-
   /**
    * What to do to which tables.
    *
@@ -174,9 +171,7 @@ public final class MaintenanceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Plan plan = toPlan();
-    SparkSession spark = LakehouseSpark.getOrCreate("marketlake-maintenance",
-        lakehouse.master(), lakehouse.s3());
-    run(spark, plan, System.out);
+    run(LayerContext.open("marketlake-maintenance", lakehouse).spark(), plan, System.out);
     return Cli.OK;
   }
 

@@ -1,7 +1,5 @@
 package io.marketlake.common.spark;
 
-import io.marketlake.common.Lakehouse;
-import io.marketlake.common.S3Settings;
 import io.marketlake.common.lease.LakehouseLeases;
 import io.marketlake.common.lease.LeasedJob;
 import java.util.concurrent.Callable;
@@ -14,13 +12,12 @@ public final class SparkLeases {
   private SparkLeases() {}
 
   /**
-   * Runs {@code work} holding {@code job}'s lease on {@code lakehouse}; if the lease is lost, the
-   * session's streaming queries are stopped and its running Spark jobs cancelled, and the run
+   * Runs {@code work} holding {@code job}'s lease on the context's lakehouse; if the lease is lost,
+   * the session's streaming queries are stopped and its running Spark jobs cancelled, and the run
    * fails with the lease's one-line reason (see {@link LakehouseLeases#hold}).
    */
-  public static <T> T hold(SparkSession spark, Lakehouse lakehouse, S3Settings s3, LeasedJob job,
-      Callable<T> work) throws Exception {
-    return LakehouseLeases.hold(lakehouse, s3, job, () -> stopAll(spark), work);
+  public static <T> T hold(LayerContext ctx, LeasedJob job, Callable<T> work) throws Exception {
+    return LakehouseLeases.hold(ctx.tables(), ctx.s3(), job, () -> stopAll(ctx.spark()), work);
   }
 
   private static void stopAll(SparkSession spark) {

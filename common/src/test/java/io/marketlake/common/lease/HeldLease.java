@@ -3,14 +3,12 @@ package io.marketlake.common.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.marketlake.common.CommandRun;
 import io.marketlake.common.Cli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /**
  * A job's lease held by the test itself on a file: lakehouse, to show that the job refuses to
@@ -36,13 +34,10 @@ public final class HeldLease implements AutoCloseable {
    * {@link Cli#LEASE_HELD} and one line on stderr naming this process as the holder.
    */
   public void assertRefuses(Object command, String... args) {
-    StringWriter err = new StringWriter();
-    CommandLine cli = Cli.commandLine(command);
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    assertThat(err.toString().lines().toList()).as("stderr").singleElement().asString()
+    CommandRun run = CommandRun.of(command, args);
+    assertThat(run.err().lines().toList()).as("stderr").singleElement().asString()
         .matches("error: " + refusal());
-    assertThat(code).as("exit code").isEqualTo(Cli.LEASE_HELD);
+    assertThat(run.exitCode()).as("exit code").isEqualTo(Cli.LEASE_HELD);
   }
 
   /** Asserts that {@code run} (a job's {@code run(spark)}) refuses the same way. */

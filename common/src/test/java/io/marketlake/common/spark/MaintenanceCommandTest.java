@@ -2,12 +2,11 @@ package io.marketlake.common.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.CommandRun;
 import io.marketlake.common.Cli;
 import io.marketlake.common.Lakehouse;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,10 +116,8 @@ class MaintenanceCommandTest {
   }
 
   private static String run(String... args) {
-    StringWriter err = new StringWriter();
-    int code = Cli.commandLine(new MaintenanceCommand()).setErr(new PrintWriter(err))
-        .execute(args);
-    return code + " " + err.toString().strip();
+    CommandRun run = CommandRun.of(new MaintenanceCommand(), args);
+    return run.exitCode() + " " + run.err().strip();
   }
 
   private static List<Path> parquetFiles(Path table) throws Exception {

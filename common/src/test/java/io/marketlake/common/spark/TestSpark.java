@@ -1,5 +1,7 @@
 package io.marketlake.common.spark;
 
+import io.marketlake.common.Lakehouse;
+import io.marketlake.common.S3Settings;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -30,5 +32,10 @@ public final class TestSpark {
       spark.sparkContext().setLogLevel("WARN");
     }
     return spark;
+  }
+
+  /** The shared session around a local lakehouse (file: or a test's own S3 server). */
+  public static LayerContext context(Lakehouse lakehouse) {
+    return LayerContext.of(get(), lakehouse, S3Settings.aws(null));
   }
 }

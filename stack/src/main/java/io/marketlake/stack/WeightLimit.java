@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * themselves in real time. Remembers the weight charged in each of the last windows, so a
  * benchmark can tell how much of the budget a client used.
  */
-final class WeightBudget {
+final class WeightLimit {
   /** Windows remembered for {@link #history()}: a day of Binance minutes. */
   private static final int HISTORY = 1440;
 
@@ -26,11 +26,11 @@ final class WeightBudget {
   private long window = Long.MIN_VALUE;
   private int used;
 
-  WeightBudget(int limit, LongSupplier wallClock) {
+  WeightLimit(int limit, LongSupplier wallClock) {
     this(limit, 60_000L, wallClock);
   }
 
-  WeightBudget(int limit, long windowMs, LongSupplier wallClock) {
+  WeightLimit(int limit, long windowMs, LongSupplier wallClock) {
     this.limit = limit;
     this.windowMs = windowMs;
     this.wallClock = wallClock;

@@ -4,8 +4,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The bronze table's schema, for tests downstream of bronze that write bronze rows directly
- * (without Kafka). {@code BronzeJobTest} checks that the bronze job writes exactly this.
+ * The bronze table's schema, defined once: the bronze job writes exactly this ({@code
+ * BronzeJobTest} checks it), and the benchmarks and the tests downstream of bronze write bronze
+ * rows directly (without Kafka) with it.
  */
 public final class BronzeSchema {
   public static final StructType TABLE = new StructType()

@@ -9,17 +9,17 @@ import java.time.Instant;
  * shown without waiting real minutes.
  */
 @FunctionalInterface
-public interface ExchangeClock {
+public interface SimulatedClock {
 
   long nowMillis();
 
   /** The real clock. */
-  static ExchangeClock system() {
+  static SimulatedClock system() {
     return System::currentTimeMillis;
   }
 
   /** A clock that never moves. */
-  static ExchangeClock fixed(Instant now) {
+  static SimulatedClock fixed(Instant now) {
     long millis = now.toEpochMilli();
     return () -> millis;
   }
@@ -28,7 +28,7 @@ public interface ExchangeClock {
    * Exchange time that starts at {@code start} (null: the real now) and runs {@code speed} times
    * faster than the real clock. Speed 1 with no start is the real clock.
    */
-  static ExchangeClock accelerated(Instant start, double speed) {
+  static SimulatedClock accelerated(Instant start, double speed) {
     if (!(speed > 0) || Double.isInfinite(speed)) {
       throw new IllegalArgumentException("speed must be a positive number, got " + speed);
     }

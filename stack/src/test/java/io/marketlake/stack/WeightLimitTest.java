@@ -10,11 +10,11 @@ class WeightBudgetTest {
   @Test
   void aShortWindowRollsAndRemembersTheWeightOfEachWindow() {
     AtomicLong now = new AtomicLong(10_000);
-    WeightBudget budget = new WeightBudget(5, 1_000, now::get);
+    WeightLimit budget = new WeightLimit(5, 1_000, now::get);
 
     assertThat(budget.acquire(2).allowed()).isTrue();
     assertThat(budget.acquire(2).allowed()).isTrue();
-    WeightBudget.Outcome refused = budget.acquire(2);
+    WeightLimit.Outcome refused = budget.acquire(2);
     now.set(11_200);
     assertThat(budget.acquire(2).allowed()).isTrue();
 
@@ -27,6 +27,6 @@ class WeightBudgetTest {
   @Test
   void binancesMinuteIsTheDefault() {
     assertThat(ExchangeOptions.defaults().weightWindow()).hasMinutes(1);
-    assertThat(new WeightBudget(6000, System::currentTimeMillis).windowMs()).isEqualTo(60_000);
+    assertThat(new WeightLimit(6000, System::currentTimeMillis).windowMs()).isEqualTo(60_000);
   }
 }
