@@ -70,7 +70,7 @@ fi
 if has faults; then
   echo "== fault suite ==" >&2
   started_faults=$(date +%s)
-  ./mvnw -B -o -Pfault-suite -pl bronze,launcher verify -Dtest=NONE \
+  ./mvnw -B -o -Pfault-suite -pl bronze,it verify -Dtest=NONE \
     -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test='BronzeKillIT,ExchangeFaultsIT,BrokerRestartIT,S3OutageIT' >"$results/faults.log" 2>&1 \
     || { tail -50 "$results/faults.log"; echo "fault suite failed: $results/faults.log" >&2; exit 1; }
@@ -78,12 +78,12 @@ if has faults; then
   {
     echo "### Fault suite"
     echo
-    echo "All passed (${took} s, \`./mvnw -B -Pfault-suite -pl bronze,launcher verify -Dtest=NONE"
+    echo "All passed (${took} s, \`./mvnw -B -Pfault-suite -pl bronze,it verify -Dtest=NONE"
     echo "-Dsurefire.failIfNoSpecifiedTests=false -Dit.test='BronzeKillIT,ExchangeFaultsIT,BrokerRestartIT,S3OutageIT'\`)."
     echo "Each test's own summary line:"
     echo
     cat bronze/target/failsafe-reports/*BronzeKillIT-output.txt \
-        launcher/target/failsafe-reports/*-output.txt 2>/dev/null \
+        it/target/failsafe-reports/*-output.txt 2>/dev/null \
       | grep -E '^(BronzeKillIT:|FAULT-SUMMARY)' | sed 's/^/- /'
     echo
   } >>"$results/figures.md"

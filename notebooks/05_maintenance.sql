@@ -2,7 +2,7 @@
 -- MAGIC %md
 -- MAGIC # Maintenance: compaction, vacuum, bronze retention
 -- MAGIC
--- MAGIC The same work as `marketlake maintenance` (`io.marketlake.common.spark.MaintenanceCommand`).
+-- MAGIC The same work as `marketlake maintenance` (`io.marketlake.maintenance.MaintenanceCommand`).
 -- MAGIC Run it when the job is not running: one writer per table. On the S3 side, the bucket's
 -- MAGIC lifecycle rules (infra/terraform) remove what VACUUM deleted after the retention you chose.
 

@@ -2,7 +2,7 @@ package io.marketlake.launcher;
 
 import io.marketlake.bronze.BronzeCommand;
 import io.marketlake.common.Cli;
-import io.marketlake.common.spark.MaintenanceCommand;
+import io.marketlake.maintenance.MaintenanceCommand;
 import io.marketlake.gold.Gold5mCommand;
 import io.marketlake.gold.GoldCommand;
 import io.marketlake.gold.PredictionsCommand;

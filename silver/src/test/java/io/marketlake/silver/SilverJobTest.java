@@ -336,8 +336,8 @@ class SilverJobTest {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
 
     // The maintenance command's retention step: every bronze row of 2026-02-02 is deleted.
-    io.marketlake.common.spark.MaintenanceCommand.run(spark,
-        new io.marketlake.common.spark.MaintenanceCommand.Plan(List.of(), false, false, 168,
+    io.marketlake.maintenance.MaintenanceCommand.run(spark,
+        new io.marketlake.maintenance.MaintenanceCommand.Plan(List.of(), false, false, 168,
             java.time.LocalDate.parse("2026-02-03"), lakehouse.bronzeCandlesRaw()),
         new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
     assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(

@@ -63,7 +63,7 @@ public final class CompletenessReport {
 
   /** Whether silver has written the ledger yet. */
   public static boolean exists(SparkSession spark, Lakehouse lakehouse) {
-    return MaintenanceCommand.isDelta(spark, lakehouse.silverCompleteness());
+    return LakehouseSpark.isDelta(spark, lakehouse.silverCompleteness());
   }
 
   /** Every symbol of the ledger, by source and symbol; empty if there is no ledger yet. */

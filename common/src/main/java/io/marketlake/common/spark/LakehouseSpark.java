@@ -86,4 +86,18 @@ public final class LakehouseSpark {
     }
     return conf;
   }
+
+  /**
+   * Whether the table has a Delta log. Asked of the file system rather than by catching a failed
+   * query, so that an unreachable store or bad credentials fail the run instead of reading as
+   * "no table yet".
+   */
+  public static boolean isDelta(SparkSession spark, String path) {
+    try {
+      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
+      return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
 }

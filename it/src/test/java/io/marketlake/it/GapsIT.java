@@ -1,7 +1,8 @@
-package io.marketlake.launcher;
+package io.marketlake.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.launcher.GapsCommand;
 import io.marketlake.common.CommandRun;
 import io.marketlake.common.spark.CompletenessReport;
 import io.marketlake.stack.EmbeddedStack;

@@ -1,7 +1,8 @@
-package io.marketlake.common.spark;
+package io.marketlake.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.spark.TestSpark;
 import io.marketlake.common.CommandRun;
 import io.marketlake.common.Cli;
 import io.marketlake.common.Lakehouse;

@@ -1,4 +1,4 @@
-package io.marketlake.launcher;
+package io.marketlake.it;
 
 import java.io.IOException;
 import java.nio.file.Files;

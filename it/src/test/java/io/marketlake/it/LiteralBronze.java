@@ -1,4 +1,4 @@
-package io.marketlake.launcher;
+package io.marketlake.it;
 
 import io.marketlake.common.MarketMessage;
 import io.marketlake.common.MessageCodec;

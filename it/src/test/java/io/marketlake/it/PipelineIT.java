@@ -1,7 +1,9 @@
-package io.marketlake.launcher;
+package io.marketlake.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.launcher.DemoConfig;
+import io.marketlake.launcher.Demo;
 import io.marketlake.bronze.BronzeConfig;
 import io.marketlake.bronze.BronzeJob;
 import io.marketlake.common.Lakehouse;

@@ -1,4 +1,4 @@
-package io.marketlake.launcher;
+package io.marketlake.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,7 @@
-package io.marketlake.common.spark;
+package io.marketlake.maintenance;
 
+import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.spark.LayerContext;
 import io.marketlake.common.Cli;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.LakehouseOptions;
@@ -114,7 +116,7 @@ public final class MaintenanceCommand implements Callable<Integer> {
     try {
       if (plan.bronzeKeepFrom() != null) deleteOldBronze(spark, plan, out);
       for (Lakehouse.Table t : plan.tables()) {
-        if (!isDelta(spark, t.path())) {
+        if (!LakehouseSpark.isDelta(spark, t.path())) {
           out.printf("%-26s skipped: no table yet%n", t.name());
           continue;
         }
@@ -128,7 +130,7 @@ public final class MaintenanceCommand implements Callable<Integer> {
 
   /** The retention DELETE: whole {@code ingest_date} partitions, so no file is rewritten. */
   private static void deleteOldBronze(SparkSession spark, Plan plan, PrintStream out) {
-    if (!isDelta(spark, plan.bronzeTable())) {
+    if (!LakehouseSpark.isDelta(spark, plan.bronzeTable())) {
       out.printf("%-26s retention skipped: no table yet%n", "bronze.market_data_raw");
       return;
     }
@@ -154,19 +156,6 @@ public final class MaintenanceCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Whether the table has a Delta log. Asked of the file system rather than by catching a failed
-   * query, so that an unreachable store or bad credentials fail the run instead of reading as
-   * "no table yet".
-   */
-  static boolean isDelta(SparkSession spark, String path) {
-    try {
-      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
-      return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("Cannot read " + path + ": " + e.getMessage(), e);
-    }
-  }
 
   @Override
   public Integer call() {

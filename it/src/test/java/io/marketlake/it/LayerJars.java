@@ -1,4 +1,4 @@
-package io.marketlake.launcher;
+package io.marketlake.it;
 
 import java.io.File;
 import java.net.MalformedURLException;
@@ -17,11 +17,11 @@ import java.util.stream.Collectors;
 final class LayerJars {
   private LayerJars() {}
 
-  /** The project root: the launcher module's parent. */
+  /** The project root: the it module's parent. */
   static Path projectRoot() {
     String multiModule = System.getProperty("maven.multiModuleProjectDirectory");
     Path basedir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-    Path root = Files.isDirectory(basedir.resolve("launcher")) ? basedir : basedir.getParent();
+    Path root = Files.isDirectory(basedir.resolve("it")) ? basedir : basedir.getParent();
     if (!Files.isRegularFile(root.resolve("pom.xml")) && multiModule != null) {
       root = Path.of(multiModule).toAbsolutePath().normalize();
     }
