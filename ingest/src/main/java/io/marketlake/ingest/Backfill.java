@@ -1,7 +1,6 @@
 package io.marketlake.ingest;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,14 +62,11 @@ public final class Backfill {
    */
   public static BackfillResult run(IngestConfig config, Instant from, Instant to)
       throws InterruptedException {
-    ActivityLog log = new ActivityLog(new PrintWriter(System.err, true), Clock.systemUTC());
-    try (IngestRuntime runtime = IngestRuntime.open(config, log)) {
-      ProgressListener progress =
-          config.progress() ? ProgressListener.console(System.err) : ProgressListener.NONE;
-      return new Backfill(runtime.candleSource(), runtime.publisher, runtime.state, log,
-          progress, runtime.clock, runtime.sleeper, config.concurrency())
-          .run(config.symbols(), from, to);
-    }
+    ProgressListener progress =
+        config.progress() ? ProgressListener.console(System.err) : ProgressListener.NONE;
+    return IngestRuntime.withStderrLog(config, rt -> new Backfill(rt.candleSource(),
+        rt.publisher, rt.state, rt.log, progress, rt.clock, rt.sleeper, config.concurrency())
+        .run(config.symbols(), from, to));
   }
 
   /** Asks a running backfill to finish its current pages and return; safe from any thread. */

@@ -32,6 +32,23 @@ final class IngestRuntime implements AutoCloseable {
     this.http = http;
   }
 
+  /** What an in-process entry point does with an open runtime. */
+  interface Work<T> {
+    T run(IngestRuntime runtime) throws InterruptedException;
+  }
+
+  /**
+   * For the in-process entry points ({@link Backfill#run}, {@link Poller#run}: the demo, the
+   * benchmarks, tests): opens a runtime whose log goes to stderr, runs {@code work}, closes it.
+   */
+  static <T> T withStderrLog(IngestConfig config, Work<T> work) throws InterruptedException {
+    ActivityLog log = new ActivityLog(new java.io.PrintWriter(System.err, true),
+        Clock.systemUTC());
+    try (IngestRuntime runtime = open(config, log)) {
+      return work.run(runtime);
+    }
+  }
+
   /** Connects to the exchange and Kafka as configured; creates the topic if it is missing. */
   static IngestRuntime open(IngestConfig config, ActivityLog log) throws InterruptedException {
     Clock clock = Clock.systemUTC();

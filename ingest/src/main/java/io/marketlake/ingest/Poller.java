@@ -1,7 +1,6 @@
 package io.marketlake.ingest;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,10 +79,7 @@ public final class Poller implements PollJob {
    */
   public static PollResult run(IngestConfig config, long maxCycles, Instant until)
       throws InterruptedException {
-    ActivityLog log = new ActivityLog(new PrintWriter(System.err, true), Clock.systemUTC());
-    try (IngestRuntime rt = IngestRuntime.open(config, log)) {
-      return create(config, rt).run(maxCycles, until);
-    }
+    return IngestRuntime.withStderrLog(config, rt -> create(config, rt).run(maxCycles, until));
   }
 
   /**

@@ -11,42 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import mockwebserver3.RecordedRequest;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class BackfillTest {
+class BackfillTest extends FakeBinanceFixture {
   static final Instant FROM = Instant.parse("2026-02-01T00:00:00Z");
   static final Instant TO = Instant.parse("2026-02-03T00:00:00Z"); // 2 days = 2,880 minutes
 
-  FakeTime time;
-  TestExchange exchange;
-  FakeBinance binance;
-  MockProducer<byte[], byte[]> producer;
-  IngestState state;
   int taken;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    startExchangeAt(Instant.parse("2026-03-01T00:00:00Z"));
-    producer = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
-    state = IngestState.inMemory();
-  }
-
-  /** A fake Binance whose clock starts at {@code start} (replacing the one running). */
-  void startExchangeAt(Instant start) throws Exception {
-    if (exchange != null) exchange.close();
-    time = new FakeTime(start);
-    exchange = new TestExchange(time, 1, Duration.ofSeconds(5));
-    binance = new FakeBinance(time::millis);
-    exchange.server.setDispatcher(binance);
-  }
-
-  @AfterEach
-  void tearDown() {
-    exchange.close();
+  @Override
+  Instant exchangeStart() {
+    return Instant.parse("2026-03-01T00:00:00Z");
   }
 
   BackfillResult backfill(List<String> symbols) throws InterruptedException {

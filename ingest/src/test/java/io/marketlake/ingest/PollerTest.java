@@ -12,40 +12,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class PollerTest {
+class PollerTest extends FakeBinanceFixture {
   static final Instant START = Instant.parse("2026-02-01T00:10:30Z");
 
-  FakeTime time;
-  TestExchange exchange;
-  FakeBinance binance;
-  MockProducer<byte[], byte[]> producer;
-  IngestState state;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    startExchangeAt(START);
-    producer = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
-    state = IngestState.inMemory();
-  }
-
-  /** A fake Binance whose clock starts at {@code start} (replacing the one running). */
-  void startExchangeAt(Instant start) throws Exception {
-    if (exchange != null) exchange.close();
-    time = new FakeTime(start);
-    exchange = new TestExchange(time, 1, Duration.ofSeconds(5));
-    binance = new FakeBinance(time::millis);
-    exchange.server.setDispatcher(binance);
-  }
-
-  @AfterEach
-  void tearDown() {
-    exchange.close();
+  @Override
+  Instant exchangeStart() {
+    return START;
   }
 
   Poller poller(List<String> symbols) {

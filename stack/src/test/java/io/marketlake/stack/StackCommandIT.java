@@ -2,10 +2,8 @@ package io.marketlake.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.marketlake.common.CommandRun;
 import io.marketlake.common.Cli;
 import io.marketlake.common.StackEndpoints;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,18 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stack up} leaves the servers running (the exchange in its own JVM); {@code down} ends them. */
-class StackCommandIT {
+class StackCommandIT extends StackCommandRuns {
   @TempDir Path workdir;
-  final StringWriter out = new StringWriter();
-  final StringWriter err = new StringWriter();
-
-  int run(String... args) {
-    CommandRun run = CommandRun.of(new StackCommand(), args);
-    out.write(run.out());
-    err.write(run.err());
-    return run.exitCode();
-  }
-
   @AfterEach
   void down() throws Exception {
     EmbeddedStack.stopAt(workdir); // never leave servers behind, even when the test failed

@@ -2,26 +2,14 @@ package io.marketlake.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.marketlake.common.CommandRun;
 import io.marketlake.common.Cli;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-class StackCommandTest {
+class StackCommandTest extends StackCommandRuns {
   @TempDir Path dir;
-  final StringWriter out = new StringWriter();
-  final StringWriter err = new StringWriter();
-
-  int run(String... args) {
-    CommandRun run = CommandRun.of(new StackCommand(), args);
-    out.write(run.out());
-    err.write(run.err());
-    return run.exitCode();
-  }
-
   @Test
   void upWithoutWorkdirIsAUsageError() {
     assertThat(run("up")).isEqualTo(Cli.USAGE);
