@@ -2,14 +2,12 @@ package io.marketlake.bronze;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.marketlake.common.Cli;
+import io.marketlake.common.CommandRun;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.Reachability;
 import io.marketlake.common.StackEndpoints;
 import io.marketlake.common.spark.LayerContext;
 import io.marketlake.stack.EmbeddedStack;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,7 +18,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The bronze command as a user runs it, in this JVM against the real broker and S3 server, with
@@ -54,13 +51,10 @@ class BronzeCommandIT {
     int kafkaProbes = Reachability.kafkaProbes();
     int sessions = LayerContext.sessionsOpened();
 
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Cli.commandLine(new BronzeCommand(),
-        Map.of("MARKETLAKE_S3_SECRET_KEY", endpoints.s3SecretKey()));
-    cmd.setErr(new PrintWriter(err, true));
-    int code = cmd.execute("--config", config.toString());
+    CommandRun run = CommandRun.of(new BronzeCommand(),
+        Map.of("MARKETLAKE_S3_SECRET_KEY", endpoints.s3SecretKey()), "--config", config.toString());
 
-    assertThat(code).as("stderr: %s", err).isZero();
+    assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
     assertThat(Reachability.s3Probes() - s3Probes).as("S3 probes").isEqualTo(1);
     assertThat(Reachability.kafkaProbes() - kafkaProbes).as("Kafka probes").isEqualTo(1);
     assertThat(LayerContext.sessionsOpened() - sessions).as("Spark sessions").isEqualTo(1);

@@ -84,7 +84,7 @@ class SparkSubmitIT {
         .forEach(command::add);
     command.addAll(List.of("-cp", LayerJars.clusterClasspath(),
         "org.apache.spark.deploy.SparkSubmit",
-        "--master", "local[2]",
+        "--master", io.marketlake.common.Defaults.SPARK_MASTER,
         "--conf", "spark.driver.host=127.0.0.1",
         "--conf", "spark.driver.bindAddress=127.0.0.1",
         "--conf", "spark.ui.enabled=false",

@@ -18,7 +18,7 @@ public final class TestSpark {
       SparkSession.Builder builder =
           SparkSession.builder()
               .appName("marketlake-tests")
-              .master("local[2]")
+              .master(io.marketlake.common.Defaults.SPARK_MASTER)
               .config("spark.driver.host", "127.0.0.1")
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.ui.enabled", "false")
