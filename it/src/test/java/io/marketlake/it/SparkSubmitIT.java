@@ -2,6 +2,7 @@ package io.marketlake.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.common.Defaults;
 import io.marketlake.common.spark.TestSpark;
 import io.marketlake.ingest.Backfill;
 import io.marketlake.ingest.IngestConfig;
@@ -15,15 +16,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each layer's spark-submit jar, run in order by {@code org.apache.spark.deploy.SparkSubmit} (the
- * class {@code spark-submit} runs) in local mode against the local stack, each in its own JVM as
- * on a cluster. The child JVM's classpath stands in for a cluster's: Spark, Delta, the Kafka
- * connector and S3A, but none of marketlake's modules and no picocli, so every one of our classes
- * must come from the layer jar.
+ * class {@code spark-submit} runs) against the local stack, each in its own JVM as on a cluster:
+ * first in local mode, then on a real standalone cluster ({@link SparkCluster}: a master and two
+ * workers, executors in JVMs of their own), and the two lakehouses must hold the same rows. The
+ * submitting JVM's classpath stands in for a cluster's: Spark, Delta, the Kafka connector and
+ * S3A, but none of marketlake's modules and no picocli, so every one of our classes must come
+ * from the layer jar, and on the cluster reach the executors from it. What a deployment gets
+ * wrong shows here first: S3A settings only the driver has, closures that do not serialize,
+ * classes missing on the executors.
  */
 class SparkSubmitIT {
   private static final Instant FROM = Instant.parse("2026-02-01T00:00:00Z");
@@ -33,34 +40,125 @@ class SparkSubmitIT {
   @TempDir Path workdir;
 
   @Test
-  void everyLayerRunsFromItsJarUnderSparkSubmit() throws Exception {
+  void everyLayerRunsFromItsJarLocallyAndOnAStandaloneClusterWithTheSameRows() throws Exception {
     try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults(workdir).withSeed(3))) {
       Backfill.run(IngestConfig.of(stack.endpoints().exchangeUrl(),
               List.of("BTCUSDT", "ETHUSDT"), stack.endpoints().kafkaBootstrap())
           .withTopic(stack.endpoints().topic()).withProgress(false), FROM, TO);
+      Path buckets = stack.s3().dataDir().resolve(EmbeddedStack.BUCKET);
 
-      assertThat(submit("bronze", "io.marketlake.bronze.BronzeCommand"))
-          .contains("bronze: " + CANDLES + " rows appended");
-      assertThat(submit("silver", "io.marketlake.silver.SilverCommand"))
-          .contains("silver: " + CANDLES + " bronze rows read; candles " + CANDLES + " inserted");
-      assertThat(submit("gold", "io.marketlake.gold.GoldCommand")).contains("gold: ");
-      assertThat(submit("gold", "io.marketlake.gold.TrainCommand", "--folds", "2"))
-          .contains("train: model v1");
+      Path local = buckets.resolve("lakehouse");
+      runLayers(Defaults.SPARK_MASTER, EmbeddedStack.LAKEHOUSE);
+      assertThat(count(local.resolve("bronze/market_data_raw"))).isEqualTo(CANDLES);
+      assertThat(count(local.resolve("silver/candles_1m"))).isEqualTo(CANDLES);
+      assertThat(count(local.resolve("gold/candles_5m"))).isEqualTo(2 * 288);
+      assertThat(count(local.resolve("gold/candles_1h"))).isEqualTo(2 * 24);
+      assertThat(count(local.resolve("gold/candles_1d"))).isEqualTo(2);
+      assertThat(count(local.resolve("gold/features")))
+          .isEqualTo(CANDLES - 2 * io.marketlake.gold.Features.MAX_LAG);
+      assertThat(count(local.resolve("gold/model_runs"))).isEqualTo(1);
+      assertThat(count(local.resolve("gold/trend_predictions"))).isPositive();
 
-      Path lakehouse = stack.s3().dataDir().resolve(EmbeddedStack.BUCKET).resolve("lakehouse");
-      assertThat(count(lakehouse.resolve("bronze/market_data_raw"))).isEqualTo(CANDLES);
-      assertThat(count(lakehouse.resolve("silver/candles_1m"))).isEqualTo(CANDLES);
-      assertThat(count(lakehouse.resolve("gold/candles_5m"))).isEqualTo(2 * 288);
-      assertThat(count(lakehouse.resolve("gold/candles_1h"))).isEqualTo(2 * 24);
-      assertThat(count(lakehouse.resolve("gold/candles_1d"))).isEqualTo(2);
-      assertThat(count(lakehouse.resolve("gold/features"))).isEqualTo(CANDLES - 2 * io.marketlake.gold.Features.MAX_LAG);
-      assertThat(count(lakehouse.resolve("gold/model_runs"))).isEqualTo(1);
-      assertThat(count(lakehouse.resolve("gold/trend_predictions"))).isPositive();
+      if (!clusterPass()) {
+        System.out.println("SparkSubmitIT: the cluster pass is skipped: it runs in CI (CI=true,"
+            + " as .ci/run sets) or with -Dmarketlake.cluster=true (about 8 minutes on 2 cores)");
+        return;
+      }
+      Path cluster = buckets.resolve("cluster");
+      try (SparkCluster spark = SparkCluster.start(workdir.resolve("cluster"), 2)) {
+        runLayers(spark.masterUrl(), "s3a://" + EmbeddedStack.BUCKET + "/cluster",
+            // Executors of their own, one core each, on both workers.
+            "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=512m",
+            "--conf", "spark.cores.max=2",
+            // Tasks of cached and checkpointed data would wait 3 s for "their" executor, stage
+            // after stage; on a 2-core machine any executor is as local as another.
+            "--conf", "spark.locality.wait=0s");
+        // bin/marketlake on the cluster, without spark-submit: it must ship our jars itself.
+        assertThat(marketlake("gold-5m", "--master", spark.masterUrl(), "--workdir",
+            workdir.toString(), "--lakehouse", "s3a://" + EmbeddedStack.BUCKET + "/cluster",
+            "--trigger", "available-now"))
+            .contains("gold-5m: " + CANDLES + " candles read");
+      }
+      assertSameRows(local, cluster, "bronze/market_data_raw",
+          "topic, partition, offset, key, value");
+      assertSameRows(local, cluster, "silver/candles_1m",
+          "symbol, open_time, open, high, low, close, volume, trades, kafka_offset");
+      assertSameRows(local, cluster, "gold/candles_5m",
+          "symbol, window_start, open, high, low, close, volume, candle_count, complete");
+      assertSameRows(local, cluster, "gold/candles_1d",
+          "symbol, window_start, open, high, low, close, volume, candle_count, complete");
+      assertThat(count(cluster.resolve("gold/features")))
+          .isEqualTo(count(local.resolve("gold/features")));
+      assertThat(count(cluster.resolve("gold/model_runs"))).isEqualTo(1);
+      assertThat(count(cluster.resolve("gold/trend_predictions")))
+          .isEqualTo(count(local.resolve("gold/trend_predictions")));
     }
   }
 
+  /**
+   * Whether to run the cluster pass: a master, two workers and every layer on them take about 8
+   * minutes on 2 cores, so CI runs it (.ci/run sets CI=true) and a developer asks for it.
+   */
+  static boolean clusterPass() {
+    return Boolean.getBoolean("marketlake.cluster") || "true".equals(System.getenv("CI"));
+  }
+
+  /** bronze, silver, gold and train, each submitted to {@code master}, into {@code lakehouse}. */
+  private void runLayers(String master, String lakehouse, String... conf) throws Exception {
+    List<String> where = new ArrayList<>(List.of("--lakehouse", lakehouse));
+    assertThat(submit(master, "bronze", "io.marketlake.bronze.BronzeCommand", conf, where))
+        .contains("bronze: " + CANDLES + " rows appended");
+    assertThat(submit(master, "silver", "io.marketlake.silver.SilverCommand", conf, where))
+        .contains("silver: " + CANDLES + " bronze rows read; candles " + CANDLES + " inserted");
+    assertThat(submit(master, "gold", "io.marketlake.gold.GoldCommand", conf, where))
+        .contains("gold: ");
+    List<String> train = new ArrayList<>(where);
+    train.addAll(List.of("--folds", "2"));
+    assertThat(submit(master, "gold", "io.marketlake.gold.TrainCommand", conf, train))
+        .contains("train: model v1");
+  }
+
+  /** {@code bin/marketlake ARGS} as a user runs it (the build is done); its output. */
+  private static String marketlake(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        LayerJars.projectRoot().resolve("bin").resolve("marketlake").toString()));
+    command.addAll(List.of(args));
+    Path log = Files.createDirectories(Path.of("target", "spark-submit-logs"))
+        .resolve("marketlake-" + args[0] + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("MARKETLAKE_SKIP_BUILD", "1");
+    // Spark settings reach bin/marketlake as system properties: a laptop's shuffle sizes.
+    builder.environment().put("MARKETLAKE_JAVA_OPTS", "-Dspark.sql.shuffle.partitions=2"
+        + " -Dspark.databricks.delta.snapshotPartitions=2 -Dspark.locality.wait=0s"
+        + " -Dspark.executor.memory=512m");
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    long started = System.nanoTime();
+    Process process = builder.start();
+    boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+    if (!finished) process.destroyForcibly();
+    System.out.printf("SparkSubmitIT: bin/marketlake %s: %.1f s%n", args[0],
+        (System.nanoTime() - started) / 1e9);
+    String output = Files.readString(log);
+    assertThat(finished).as("bin/marketlake %s finished; log:%n%s", args[0], output).isTrue();
+    assertThat(process.exitValue()).as("bin/marketlake %s exit code; log:%n%s", args[0], output)
+        .isZero();
+    return output;
+  }
+
+  private static void assertSameRows(Path local, Path cluster, String table, String columns) {
+    Dataset<Row> a = TestSpark.get().read().format("delta")
+        .load(local.resolve(table).toUri().toString()).selectExpr(columns.split(", "));
+    Dataset<Row> b = TestSpark.get().read().format("delta")
+        .load(cluster.resolve(table).toUri().toString()).selectExpr(columns.split(", "));
+    assertThat(b.count()).as(table + " rows").isEqualTo(a.count()).isPositive();
+    assertThat(a.exceptAll(b).count()).as(table + ": local rows not on the cluster").isZero();
+    assertThat(b.exceptAll(a).count()).as(table + ": cluster rows not in local mode").isZero();
+  }
+
   /** Runs one layer under SparkSubmit in a child JVM; returns its output. */
-  private String submit(String module, String mainClass, String... extra) throws Exception {
+  private String submit(String master, String module, String mainClass, String[] conf,
+      List<String> extra) throws Exception {
     Path jar = LayerJars.jar("marketlake-" + module + "-0.1.0-SNAPSHOT-spark.jar");
     Path log4j = workdir.resolve("log4j2-warn.properties");
     if (!Files.exists(log4j)) {
@@ -84,7 +182,7 @@ class SparkSubmitIT {
         .forEach(command::add);
     command.addAll(List.of("-cp", LayerJars.clusterClasspath(),
         "org.apache.spark.deploy.SparkSubmit",
-        "--master", io.marketlake.common.Defaults.SPARK_MASTER,
+        "--master", master,
         "--conf", "spark.driver.host=127.0.0.1",
         "--conf", "spark.driver.bindAddress=127.0.0.1",
         "--conf", "spark.ui.enabled=false",
@@ -93,16 +191,22 @@ class SparkSubmitIT {
         // snapshot) make each tiny MERGE hundreds of tasks.
         "--conf", "spark.sql.shuffle.partitions=2",
         "--conf", "spark.default.parallelism=2",
-        "--conf", "spark.databricks.delta.snapshotPartitions=2",
-        "--class", mainClass, jar.toString(),
+        "--conf", "spark.databricks.delta.snapshotPartitions=2"));
+    command.addAll(Arrays.asList(conf));
+    command.addAll(List.of("--class", mainClass, jar.toString(),
         "--workdir", workdir.toString()));
-    command.addAll(Arrays.asList(extra));
-    Path log = workdir.resolve(mainClass.substring(mainClass.lastIndexOf('.') + 1) + ".log");
+    command.addAll(extra);
+    Path log = Files.createDirectories(Path.of("target", "spark-submit-logs")).resolve(
+        mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-"
+        + master.replaceAll("\\W", "_") + ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    long started = System.nanoTime();
     Process process = builder.start();
     boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+    System.out.printf("SparkSubmitIT: %s on %s: %.1f s%n", mainClass, master,
+        (System.nanoTime() - started) / 1e9);
     if (!finished) process.destroyForcibly();
     String output = Files.readString(log);
     assertThat(finished).as("%s finished within 5 minutes; log:%n%s", mainClass, output).isTrue();

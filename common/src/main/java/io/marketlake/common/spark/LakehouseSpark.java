@@ -23,6 +23,14 @@ public final class LakehouseSpark {
    */
   public static SparkSession getOrCreate(String appName, String master, S3Settings s3) {
     SparkConf conf = new SparkConf().setAppName(appName);
+    if (!conf.contains("spark.master") && !master.startsWith("local")) {
+      // A cluster without spark-submit (bin/marketlake --master spark://…): spark-submit would
+      // ship the application jar to the executors; here our jars must be named, or executors
+      // fail to deserialize the layers' functions.
+      conf.setMaster(master);
+      String jars = marketlakeJars(System.getProperty("java.class.path"));
+      if (!jars.isEmpty()) conf.setIfMissing("spark.jars", jars);
+    }
     if (!conf.contains("spark.master")) {
       conf.setMaster(master);
       // Local runs: bind loopback only, keep the UI and shuffle small for a laptop.
@@ -39,6 +47,18 @@ public final class LakehouseSpark {
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     configure(spark, s3);
     return spark;
+  }
+
+  /**
+   * The jars of marketlake's modules on {@code classpath}, comma-separated for {@code
+   * spark.jars}: what executors need of ours (class directories cannot be shipped; the launcher's
+   * own classes never run on an executor).
+   */
+  static String marketlakeJars(String classpath) {
+    return java.util.Arrays.stream(classpath.split(java.io.File.pathSeparator))
+        .filter(p -> p.endsWith(".jar")
+            && java.nio.file.Path.of(p).getFileName().toString().startsWith("marketlake-"))
+        .collect(java.util.stream.Collectors.joining(","));
   }
 
   /** Delta's session extension and catalog; must be set before the session starts. */
