@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class WeightBudgetTest {
+class WeightLimitTest {
 
   @Test
   void aShortWindowRollsAndRemembersTheWeightOfEachWindow() {
