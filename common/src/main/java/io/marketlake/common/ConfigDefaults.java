@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,20 +105,21 @@ public final class ConfigDefaults implements IDefaultValueProvider {
 
   /** The environment variables of an option, the command's own first. */
   public static List<String> variables(String command, OptionSpec option) {
-    List<String> names = new ArrayList<>();
-    for (String key : keys(command, option)) {
-      names.add(PREFIX + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
-    }
-    return names;
+    return keys(command, option).stream().map(ConfigDefaults::variable).toList();
+  }
+
+  /** {@code silver.max-files} → {@code MARKETLAKE_SILVER_MAX_FILES}. */
+  private static String variable(String key) {
+    return PREFIX + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
   }
 
   /** One line per configurable option of {@code spec}: the option, its keys, its variable. */
   public static String helpSection(CommandSpec spec) {
     String name = spec.name();
     StringBuilder text = new StringBuilder(String.format("%nEvery option can also come from the"
-        + " environment or the %s file ($%s).%nAn option given here wins, then $%s%s_<KEY>, then"
-        + " $%s<KEY>,%nthen the file's %s.<key>, then <key>:%n", OPTION, FILE_VARIABLE, PREFIX,
-        name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), PREFIX, name));
+        + " environment or the %s file ($%s).%nAn option given here wins, then $%s_<KEY>, then"
+        + " $%s<KEY>,%nthen the file's %s.<key>, then <key>:%n", OPTION, FILE_VARIABLE,
+        variable(name), PREFIX, name));
     for (OptionSpec option : spec.options()) {
       if (!configurable(option) || option.hidden()) continue;
       text.append(String.format("  %-28s %-30s $%s%n", option.longestName(),
