@@ -65,13 +65,9 @@ public final class Cli {
         (ex, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
           boolean debug = debug(parseResult);
-          if (ex instanceof UsageException) {
+          if (exitCodeOf(ex) != FAILURE) {
             err.println("error: " + ex.getMessage());
-            return USAGE;
-          }
-          if (ex instanceof io.marketlake.common.lease.LeaseHeldException) {
-            err.println("error: " + ex.getMessage());
-            return LEASE_HELD;
+            return exitCodeOf(ex);
           }
           if (debug) {
             err.println("error: " + describe(ex));
@@ -113,6 +109,13 @@ public final class Cli {
       if (option != null && Boolean.TRUE.equals(option.getValue())) return true;
     }
     return false;
+  }
+
+  /** The exit code of a command that failed with {@code e}: usage, lease held, or failure. */
+  public static int exitCodeOf(Throwable e) {
+    if (e instanceof UsageException) return USAGE;
+    if (e instanceof io.marketlake.common.lease.LeaseHeldException) return LEASE_HELD;
+    return FAILURE;
   }
 
   /** Parses, runs and returns the exit code. */

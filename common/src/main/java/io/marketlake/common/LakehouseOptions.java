@@ -44,6 +44,11 @@ public final class LakehouseOptions {
   private StackEndpoints stack;
   private boolean stackRead;
 
+  /** {@code --workdir}, or null. */
+  public Path workdir() {
+    return workdir;
+  }
+
   /** The stack of {@code --workdir} (its stack.json read on the first call only), or null. */
   public StackEndpoints stack() {
     if (!stackRead) {

@@ -95,14 +95,27 @@ public final class TrainJob {
         () -> runHoldingLease(ctx.spark(), ctx.tables()));
   }
 
+  /**
+   * A train on {@code allFeatures} (rows of {@link Features#compute}) for a caller that already
+   * holds the train lease: {@link LiveModel}, which computes them from silver's recent candles.
+   */
+  TrainResult trainHoldingLease(LayerContext ctx, Dataset<Row> allFeatures, String source)
+      throws Exception {
+    return train(ctx.spark(), ctx.tables(), allFeatures, source);
+  }
+
   private TrainResult runHoldingLease(SparkSession spark, Lakehouse tables) throws Exception {
-    long started = System.nanoTime();
     String featuresPath = tables.goldFeatures();
     if (!DeltaTable.isDeltaTable(spark, featuresPath)) {
       throw new UsageException("No features table at " + featuresPath + ": run gold first");
     }
-    Dataset<Row> features = complete(spark.read().format("delta").load(featuresPath))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    return train(spark, tables, spark.read().format("delta").load(featuresPath), featuresPath);
+  }
+
+  private TrainResult train(SparkSession spark, Lakehouse tables, Dataset<Row> allFeatures,
+      String featuresPath) throws Exception {
+    long started = System.nanoTime();
+    Dataset<Row> features = complete(allFeatures).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> labelled = features.filter(col("label_up").isNotNull());
       Row range = labelled.agg(min("open_time"), max("open_time"), max("horizon_minutes"),
@@ -143,7 +156,7 @@ public final class TrainJob {
       long predictions = writePredictions(spark, tables.goldPredictions(), model, features,
           version, horizon, dataTo);
       long outcomes = TrendPredictions.fillOutcomes(spark, tables.goldPredictions(),
-          spark.read().format("delta").load(featuresPath));
+          allFeatures);
       // Last: the commit marker. A train that fails before this line leaves no new version.
       appendRun(spark, tables.goldModelRuns(), version, modelPath, horizon, folds.size(), embargo, range, trainRows,
           metrics);

@@ -43,20 +43,12 @@ class TerraformTest {
 
   @BeforeAll
   static void parseWithHashicorpsParser() throws Exception {
-    String node = onPath("node");
-    String npm = onPath("npm");
-    if (node == null || npm == null) {
-      String reason = "node and npm are needed to parse infra/terraform with HashiCorp's HCL"
-          + " parser (@cdktf/hcl2json); install Node.js 18+ (Debian: apt-get install -y nodejs"
-          + " npm)";
-      if ("true".equals(System.getenv("CI"))) throw new AssertionError(reason + " (CI=true)");
-      Assumptions.abort(reason);
-    }
-    if (!Files.isDirectory(CHECKS.resolve("node_modules/@cdktf/hcl2json"))) {
-      run(List.of(npm, "ci", "--no-audit", "--no-fund", "--prefix", CHECKS.toString()), 300);
-    }
-    String json = run(List.of(node, CHECKS.resolve("hcl2json.mjs").toString(),
-        TERRAFORM.toString()), 120);
+    String why = "node and npm are needed to parse infra/terraform with HashiCorp's HCL parser"
+        + " (@cdktf/hcl2json); install Node.js 18+ (Debian: apt-get install -y nodejs npm)";
+    String node = NodeTools.require("node", why);
+    NodeTools.npmCi(NodeTools.require("npm", why), CHECKS, "node_modules/@cdktf/hcl2json");
+    String json = NodeTools.run(List.of(node, CHECKS.resolve("hcl2json.mjs").toString(),
+        TERRAFORM.toString()), 120).requireSuccess();
     JsonNode files = new ObjectMapper().readTree(json);
     ObjectNode merged = new ObjectMapper().createObjectNode();
     ObjectNode allLocals = merged.putObject("locals");
@@ -345,32 +337,4 @@ class TerraformTest {
     return target;
   }
 
-  private static String onPath(String program) {
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .map(d -> Path.of(d, program)).filter(Files::isExecutable).findFirst()
-        .map(Path::toString).orElse(null);
-  }
-
-  private static String run(List<String> command, int timeoutSeconds)
-      throws IOException, InterruptedException {
-    Path out = Files.createTempFile("terraform-check", ".out");
-    Path err = Files.createTempFile("terraform-check", ".err");
-    try {
-      Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
-          .redirectError(err.toFile()).start();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(String.join(" ", command) + " did not finish in "
-            + timeoutSeconds + " s");
-      }
-      if (p.exitValue() != 0) {
-        throw new AssertionError(String.join(" ", command) + " failed (exit " + p.exitValue()
-            + "): " + Files.readString(err).strip());
-      }
-      return Files.readString(out);
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
-  }
 }

@@ -2,6 +2,7 @@ package io.marketlake.launcher;
 
 import io.marketlake.bronze.BronzeCommand;
 import io.marketlake.common.Cli;
+import io.marketlake.dashboard.DashboardCommand;
 import io.marketlake.maintenance.MaintenanceCommand;
 import io.marketlake.gold.Gold5mCommand;
 import io.marketlake.gold.GoldCommand;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "marketlake", mixinStandardHelpOptions = true, version = "marketlake 0.1.0",
     description = "A Delta Lake medallion pipeline for minute-level market data.",
-    subcommands = {DemoCommand.class, StackCommand.class, IngestCommand.class,
+    subcommands = {DemoCommand.class, LiveCommand.class, DashboardCommand.class,
+        StackCommand.class, IngestCommand.class,
         BronzeCommand.class, SilverCommand.class, GoldCommand.class, Gold5mCommand.class,
         TrainCommand.class,
         PredictionsCommand.class, ReportCommand.class, GapsCommand.class,
@@ -34,7 +36,7 @@ public final class Marketlake implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new ParameterException(spec.commandLine(),
-        "Missing command: choose one of demo, stack, ingest, bronze, silver, gold, gold-5m, train,"
+        "Missing command: choose one of demo, live, dashboard, stack, ingest, bronze, silver, gold, gold-5m, train,"
             + " predictions, report, gaps, maintenance");
   }
 

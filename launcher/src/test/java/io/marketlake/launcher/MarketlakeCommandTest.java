@@ -42,7 +42,31 @@ class MarketlakeCommandTest {
   void noCommandSaysWhichThereAre() {
     CommandRun r = run();
     assertThat(r.exitCode()).isEqualTo(Cli.USAGE);
-    assertThat(r.err()).contains("Missing command: choose one of demo, stack, ingest");
+    assertThat(r.err()).contains("Missing command: choose one of demo, live, dashboard, stack,"
+        + " ingest");
+  }
+
+  @Test
+  void liveDefaultsMakeAValidConfig() {
+    LiveCommand live = new LiveCommand();
+    Cli.commandLine(live, java.util.Map.of()).parseArgs();
+    LiveConfig config = live.toConfig();
+    assertThat(config.history()).isEqualTo(java.time.Duration.ofHours(24));
+    assertThat(config.trigger()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(config.retrainEvery()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(config.exchangeSpeed()).isEqualTo(1);
+    assertThat(config.workdir().endsWith(java.nio.file.Path.of(".marketlake", "live"))).isTrue();
+  }
+
+  @Test
+  void liveNamesABadOptionBeforeStartingAnything() {
+    CommandRun port = run("live", "--port", "70000");
+    assertThat(port.exitCode()).isEqualTo(Cli.USAGE);
+    assertThat(port.err().lines()).containsExactly("error: --port must be 0 to 65535, got 70000");
+    CommandRun history = run("live", "--history", "0s");
+    assertThat(history.exitCode()).isEqualTo(Cli.USAGE);
+    assertThat(history.err().lines())
+        .containsExactly("error: --history must be at least 1m, got PT0S");
   }
 
   @Test

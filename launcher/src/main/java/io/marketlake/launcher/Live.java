@@ -1,0 +1,297 @@
+package io.marketlake.launcher;
+
+import io.delta.tables.DeltaTable;
+import io.marketlake.bronze.BronzeConfig;
+import io.marketlake.bronze.BronzeJob;
+import io.marketlake.common.Defaults;
+import io.marketlake.common.StackEndpoints;
+import io.marketlake.common.lease.LeasedJob;
+import io.marketlake.common.spark.LayerContext;
+import io.marketlake.common.spark.SparkLeases;
+import io.marketlake.dashboard.DashboardServer;
+import io.marketlake.dashboard.ExchangeTimeline;
+import io.marketlake.dashboard.LakehouseData;
+import io.marketlake.gold.GoldConfig;
+import io.marketlake.gold.GoldJob;
+import io.marketlake.gold.LiveModel;
+import io.marketlake.gold.TrainJob;
+import io.marketlake.ingest.Backfill;
+import io.marketlake.ingest.BackfillResult;
+import io.marketlake.ingest.BackgroundPoll;
+import io.marketlake.ingest.IngestConfig;
+import io.marketlake.silver.SilverConfig;
+import io.marketlake.silver.SilverJob;
+import io.marketlake.stack.EmbeddedStack;
+import io.marketlake.stack.SimulatedClock;
+import io.marketlake.stack.StackOptions;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * The pipeline kept running, in one driver: the local stack with an exchange on an (optionally
+ * accelerated) clock, the poller, bronze, silver and gold as streaming queries, live scoring and
+ * scheduled retraining ({@link LiveModel}), and the dashboard. {@link #stop()} (Ctrl-C) stops
+ * each part in data-flow order; the next run in the same work directory resumes: the poller from
+ * its marks, the queries from their checkpoints, the exchange from the clock saved in {@code
+ * live-clock.json}.
+ */
+public final class Live {
+  private static final java.time.format.DateTimeFormatter CLOCK =
+      java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+  /**
+   * An accelerated exchange starts this much wall time before it would reach the present: silver
+   * refuses candles from the future (rule not_in_future), so the simulated market must stay in the
+   * past for as long as a run lasts.
+   */
+  static final Duration ACCELERATED_RUNWAY = Duration.ofDays(7);
+
+  private final LiveConfig config;
+  private final PrintStream out;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private volatile DashboardServer dashboard;
+  private final CountDownLatch dashboardUp = new CountDownLatch(1);
+
+  public Live(LiveConfig config, PrintStream out) {
+    this.config = config;
+    this.out = out;
+  }
+
+  /** Asks {@link #run} to stop every part and return; safe from any thread. */
+  public void stop() {
+    stopRequested.countDown();
+  }
+
+  /** The dashboard's address, waiting up to {@code wait} for it to start; null if it did not. */
+  public java.net.URI awaitDashboard(Duration wait) throws InterruptedException {
+    return dashboardUp.await(wait.toMillis(), TimeUnit.MILLISECONDS) ? dashboard.uri() : null;
+  }
+
+  /** What a run did, for the summary. */
+  public record LiveResult(long modelTicks, long predictionsWritten, long modelsTrained,
+      Instant exchangeReached) {}
+
+  /** Runs until {@link #stop()}; fails if a part fails. */
+  public LiveResult run() throws Exception {
+    ExchangeTimeline saved = ExchangeTimeline.readOrReal(config.workdir());
+    boolean firstRun = !Files.exists(config.workdir().resolve("live-clock.json"));
+    // The exchange resumes where the last run left its clock: a restart is a pause.
+    Instant exchangeStart = firstRun ? firstStart(Instant.now())
+        : Instant.ofEpochMilli(saved.exchangeAt());
+    step("Starting the local stack (Kafka, S3, exchange at %sx)", speed());
+    try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults(config.workdir())
+        .withExchangeSpeed(config.exchangeSpeed()).withExchangeStart(exchangeStart)
+        .withSeed(config.seed()))) {
+      SimulatedClock clock = stack.exchange().orElseThrow().options().clock();
+      saveClock(clock);
+      StackEndpoints endpoints = stack.endpoints();
+      // Fair scheduling: the dashboard's and silver's short jobs must not queue behind gold's.
+      System.setProperty("spark.scheduler.mode", "FAIR");
+      LayerContext ctx = LayerContext.open("marketlake-live", endpoints.lakehouseLocation(),
+          endpoints.s3(), Defaults.SPARK_MASTER);
+      ctx.spark().sparkContext().setLogLevel("WARN");
+      try (DashboardServer server = DashboardServer.start(new LakehouseData(ctx,
+          timeline(clock)), "127.0.0.1", config.port(), Duration.ofSeconds(1))) {
+        dashboard = server;
+        dashboardUp.countDown();
+        step("Dashboard: %s", server.uri());
+        return SparkLeases.hold(ctx, LeasedJob.BRONZE, () -> SparkLeases.hold(ctx,
+            LeasedJob.SILVER, () -> SparkLeases.hold(ctx, LeasedJob.GOLD, () ->
+                SparkLeases.hold(ctx, LeasedJob.TRAIN, () ->
+                    runHoldingLeases(stack, ctx, clock, firstRun)))));
+      } finally {
+        ctx.spark().stop();
+        // The JVM-wide caches of S3A file systems and Delta logs point at this stack's S3
+        // server, which stops now: a later run in this JVM (a test's restart) starts another.
+        org.apache.spark.sql.delta.DeltaLog.clearCache();
+        org.apache.hadoop.fs.FileSystem.closeAll();
+      }
+    }
+  }
+
+  private LiveResult runHoldingLeases(EmbeddedStack stack, LayerContext ctx, SimulatedClock clock,
+      boolean firstRun) throws Exception {
+    StackEndpoints endpoints = stack.endpoints();
+    IngestConfig ingest = IngestConfig.of(endpoints.exchangeUrl(), config.symbols(),
+            endpoints.kafkaBootstrap())
+        .withTopic(endpoints.topic())
+        .withStateDir(config.workdir().resolve("ingest-state"));
+    if (firstRun) {
+      Instant to = Instant.ofEpochMilli(Math.floorDiv(clock.nowMillis(), 60_000) * 60_000);
+      step("Backfilling %d min x %d symbols of history (the first model learns from it)",
+          config.history().toMinutes(), config.symbols().size());
+      BackfillResult backfill = Backfill.run(ingest, to.minus(config.history()), to);
+      if (!backfill.succeeded()) {
+        throw new IllegalStateException("Backfill failed: " + backfill.failedSymbols());
+      }
+    }
+    step("Polling %s live (log: %s)", String.join(", ", config.symbols()),
+        config.workdir().resolve("logs").resolve("poll.log"));
+    SparkSession spark = ctx.spark();
+    List<StreamingQuery> queries = new ArrayList<>();
+    LiveModel model = new LiveModel(LiveModel.Config.every(config.retrainEvery(),
+        config.horizonMinutes()));
+    ModelLoop modelLoop = null;
+    Path pollLog = config.workdir().resolve("logs").resolve("poll.log");
+    try (BackgroundPoll poll = BackgroundPoll.start(ingest, pollLog)) {
+      step("Streaming: bronze, silver, gold every %s s; scoring every %s s, retraining every %s",
+          config.trigger().toMillis() / 1000.0, config.scoreEvery().toMillis() / 1000.0,
+          config.retrainEvery());
+      queries.add(inPool(spark, "bronze", () -> new BronzeJob(BronzeConfig.defaults(
+          endpoints.kafkaBootstrap()).withTopic(endpoints.topic())
+          .withTrigger(config.trigger())).start(ctx)));
+      awaitTable(spark, ctx.tables().bronzeCandlesRaw(), poll);
+      queries.add(inPool(spark, "silver", () -> new SilverJob(SilverConfig.defaults()
+          .withTrigger(config.trigger())).start(ctx)));
+      awaitTable(spark, ctx.tables().silverCandles1m(), poll);
+      queries.add(inPool(spark, "gold", () -> new GoldJob(new GoldConfig(
+          config.horizonMinutes(), config.trigger(), config.retrainEvery())).start(ctx)));
+      modelLoop = new ModelLoop(model, ctx);
+      modelLoop.start();
+      while (!stopRequested.await(1, TimeUnit.SECONDS)) {
+        saveClock(clock);
+        for (StreamingQuery q : queries) {
+          if (!q.isActive()) {
+            throw new IllegalStateException("The " + q.name() + " query stopped: "
+                + q.exception().map(Throwable::getMessage).getOrElse(() -> "no reason given"));
+          }
+        }
+        if (poll.isDone()) {
+          throw new IllegalStateException("The poller stopped: " + poll.failure());
+        }
+        if (modelLoop.failure != null) {
+          throw new IllegalStateException("Scoring failed", modelLoop.failure);
+        }
+      }
+      step("Stopping: poller (flushing Kafka), then the queries, scoring and the stack");
+    } finally {
+      // The poller was closed (flushed) above; queries resume from their checkpoints.
+      if (modelLoop != null) modelLoop.shutdown();
+      for (StreamingQuery q : queries) q.stop();
+      saveClock(clock);
+    }
+    return new LiveResult(modelLoop.ticks.get(), modelLoop.predictions.get(),
+        modelLoop.trains.get(),
+        Instant.ofEpochMilli(clock.nowMillis()));
+  }
+
+  /** Scores and retrains on a thread of its own, in its own scheduler pool. */
+  private final class ModelLoop extends Thread {
+    private final LiveModel model;
+    private final LayerContext ctx;
+    private volatile boolean stopping;
+    volatile Throwable failure;
+    final AtomicLong ticks = new AtomicLong();
+    final AtomicLong predictions = new AtomicLong();
+    final AtomicLong trains = new AtomicLong();
+    private String lastNoTrainReason;
+
+    ModelLoop(LiveModel model, LayerContext ctx) {
+      super("live-model");
+      setDaemon(true);
+      this.model = model;
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      ctx.spark().sparkContext().setLocalProperty("spark.scheduler.pool", "model");
+      try {
+        while (!stopping) {
+          long started = System.nanoTime();
+          // Train and score in two steps, each reported as it ends: under load a first train
+          // takes minutes.
+          TrainJob.TrainResult trained = model.trainIfDue(ctx);
+          if (trained != null) {
+            trains.incrementAndGet();
+            step("Trained model v%d on %d rows up to %s (test AUC %.3f) in %.1f s",
+                trained.modelVersion(), trained.trainRows(), trained.dataTo(),
+                trained.metrics().auc(), trained.millis() / 1000.0);
+          } else if (model.noTrainBecause() != null
+              && !model.noTrainBecause().equals(lastNoTrainReason)) {
+            step("No model yet: %s; trying again every %d s", model.noTrainBecause(),
+                LiveModel.Config.RETRY_TRAIN_AFTER.toSeconds());
+          }
+          lastNoTrainReason = model.noTrainBecause();
+          LiveModel.Tick tick = model.scoreNewMinutes(ctx, trained);
+          ticks.incrementAndGet();
+          predictions.addAndGet(tick.scored());
+          long waitNanos = config.scoreEvery().toNanos() - (System.nanoTime() - started);
+          if (waitNanos > 0 && !stopping) TimeUnit.NANOSECONDS.sleep(waitNanos);
+        }
+      } catch (InterruptedException e) {
+        // stopping
+      } catch (Throwable e) {
+        if (!stopping) failure = e;
+      }
+    }
+
+    void shutdown() throws InterruptedException {
+      stopping = true;
+      interrupt();
+      join(TimeUnit.SECONDS.toMillis(60));
+    }
+  }
+
+  interface QueryStart {
+    StreamingQuery start() throws Exception;
+  }
+
+  /** Starts a query whose jobs run in their own fair-scheduler pool. */
+  private static StreamingQuery inPool(SparkSession spark, String pool, QueryStart start)
+      throws Exception {
+    spark.sparkContext().setLocalProperty("spark.scheduler.pool", pool);
+    try {
+      return start.start();
+    } finally {
+      spark.sparkContext().setLocalProperty("spark.scheduler.pool", null);
+    }
+  }
+
+  /** Waits for a table the next query reads; a stop request or a failed poller ends the wait. */
+  private void awaitTable(SparkSession spark, String table, BackgroundPoll poll)
+      throws InterruptedException {
+    while (!DeltaTable.isDeltaTable(spark, table) && !poll.isDone()
+        && !stopRequested.await(500, TimeUnit.MILLISECONDS)) {
+      // the query before it has not committed its first batch yet
+    }
+  }
+
+  /**
+   * Where the exchange's clock starts on a first run: now at real speed; at speed s, far enough
+   * back that it reaches the present only after {@link #ACCELERATED_RUNWAY} of wall time.
+   */
+  Instant firstStart(Instant now) {
+    double ahead = (config.exchangeSpeed() - 1) * ACCELERATED_RUNWAY.toMillis();
+    return ahead <= 0 ? now : now.minusMillis(Math.round(ahead));
+  }
+
+  private ExchangeTimeline timeline(SimulatedClock clock) {
+    return new ExchangeTimeline(System.currentTimeMillis(), clock.nowMillis(),
+        config.exchangeSpeed());
+  }
+
+  private void saveClock(SimulatedClock clock) throws java.io.IOException {
+    timeline(clock).write(config.workdir());
+  }
+
+  private String speed() {
+    return config.exchangeSpeed() == Math.rint(config.exchangeSpeed())
+        ? String.valueOf((long) config.exchangeSpeed()) : String.valueOf(config.exchangeSpeed());
+  }
+
+  private void step(String format, Object... args) {
+    out.printf("[live %s] %s%n", java.time.LocalTime.now().format(CLOCK),
+        String.format(java.util.Locale.ROOT, format, args));
+    out.flush();
+  }
+}

@@ -1,0 +1,35 @@
+package io.marketlake.launcher;
+
+import io.marketlake.common.UsageException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The settings of one {@code live} run on the local stack.
+ *
+ * @param workdir the stack, the lakehouse, checkpoints and the exchange's clock; reused by the
+ *     next run, which resumes
+ * @param exchangeSpeed exchange minutes per wall minute (60: one exchange minute per second)
+ * @param history exchange time backfilled before polling starts, on the first run only: the
+ *     first model needs labelled minutes
+ * @param trigger micro-batch interval of bronze, silver and gold
+ * @param scoreEvery how often new minutes are scored and outcomes filled in
+ * @param retrainEvery how often a new model is trained
+ * @param port the dashboard's port on 127.0.0.1 (0: a free one)
+ */
+public record LiveConfig(Path workdir, List<String> symbols, double exchangeSpeed,
+    Duration history, Duration trigger, Duration scoreEvery, Duration retrainEvery, int port,
+    long seed, int horizonMinutes) {
+  public LiveConfig {
+    symbols = List.copyOf(symbols);
+    if (history.toMinutes() < 1) {
+      throw new UsageException("--history must be at least 1m, got " + history);
+    }
+    if (trigger.isZero()) throw new UsageException("--trigger must be positive");
+    if (scoreEvery.isZero()) throw new UsageException("--score-every must be positive");
+    if (port < 0 || port > 65535) {
+      throw new UsageException("--port must be 0 to 65535, got " + port);
+    }
+  }
+}
