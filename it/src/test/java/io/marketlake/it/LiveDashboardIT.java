@@ -56,6 +56,15 @@ class LiveDashboardIT {
     LiveConfig config = new LiveConfig(workdir, SYMBOLS, 60, Duration.ofHours(12),
         Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofHours(1), 0, 42, 15);
 
+    // live builds its own session, as bin/marketlake live does: with the fair scheduler, without
+    // which a train's jobs hold the layers' back for minutes. A session an earlier test of this
+    // JVM left is stopped first (TestSpark makes a new one for later tests); live leaves a
+    // session it did not create running, and stops its own.
+    org.apache.spark.sql.SparkSession.getDefaultSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+
     long lastBeforeStop;
     try (Running first = Running.start(config)) {
       URI page = first.dashboard();

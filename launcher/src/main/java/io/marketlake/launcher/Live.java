@@ -96,6 +96,9 @@ public final class Live {
       StackEndpoints endpoints = stack.endpoints();
       // Fair scheduling: the dashboard's and silver's short jobs must not queue behind gold's.
       System.setProperty("spark.scheduler.mode", "FAIR");
+      // A session that was there before (a notebook's, a test JVM's) is not ours to stop.
+      boolean ownSession = !running(SparkSession.getDefaultSession())
+          && !running(SparkSession.getActiveSession());
       LayerContext ctx = LayerContext.open("marketlake-live", endpoints.lakehouseLocation(),
           endpoints.s3(), Defaults.SPARK_MASTER);
       ctx.spark().sparkContext().setLogLevel("WARN");
@@ -109,7 +112,7 @@ public final class Live {
                 SparkLeases.hold(ctx, LeasedJob.TRAIN, () ->
                     runHoldingLeases(stack, ctx, clock, firstRun)))));
       } finally {
-        ctx.spark().stop();
+        if (ownSession) ctx.spark().stop();
         // The JVM-wide caches of S3A file systems and Delta logs point at this stack's S3
         // server, which stops now: a later run in this JVM (a test's restart) starts another.
         org.apache.spark.sql.delta.DeltaLog.clearCache();
@@ -240,6 +243,10 @@ public final class Live {
       interrupt();
       join(TimeUnit.SECONDS.toMillis(60));
     }
+  }
+
+  private static boolean running(scala.Option<SparkSession> session) {
+    return session.isDefined() && !session.get().sparkContext().isStopped();
   }
 
   interface QueryStart {

@@ -13,8 +13,9 @@ public final class TestSpark {
 
   private TestSpark() {}
 
+  /** The tests' shared session; a new one if a test stopped it (as {@code live} stops its own). */
   public static synchronized SparkSession get() {
-    if (spark == null) {
+    if (spark == null || spark.sparkContext().isStopped()) {
       SparkSession.Builder builder =
           SparkSession.builder()
               .appName("marketlake-tests")
