@@ -64,6 +64,9 @@ class LiveDashboardIT {
       s.stop();
       return null;
     });
+    // Hadoop caches S3A file systems JVM-wide, with the endpoint of an earlier test's stack: a
+    // new session would otherwise reach a server that is gone.
+    org.apache.hadoop.fs.FileSystem.closeAll();
 
     long lastBeforeStop;
     try (Running first = Running.start(config)) {
