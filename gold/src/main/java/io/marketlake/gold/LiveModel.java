@@ -21,7 +21,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The model side of {@code live}: each {@link #tick} scores every minute that silver gained since
  * the last tick with the newest model, fills in the outcomes whose horizon has passed, and
- * retrains when the schedule says so (or when there is no model yet and gold has labelled rows).
+ * retrains when the schedule says so (or when there is no model yet and silver has enough labelled
+ * minutes).
  *
  * <p>It writes {@code trend_predictions} and {@code model_runs}, the tables {@code train} writes:
  * the caller holds the train lease for as long as it ticks. Scores only minutes after the served
@@ -29,7 +30,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class LiveModel {
   /**
-   * @param retrainEvery how often a new model is trained on the features gold has written
+   * @param retrainEvery how often a new model is trained, on features of silver's newest
+   *     {@code trainWindow}
    * @param retryTrainAfter how long to wait after a train that found too little data
    * @param outcomesEvery outcomes are filled in at most this often: the MERGE reads every pending
    *     prediction, and on two busy cores it costs more than the scoring itself

@@ -137,14 +137,13 @@ public final class Live {
         throw new IllegalStateException("Backfill failed: " + backfill.failedSymbols());
       }
     }
-    step("Polling %s live (log: %s)", String.join(", ", config.symbols()),
-        config.workdir().resolve("logs").resolve("poll.log"));
+    Path pollLog = config.workdir().resolve("logs").resolve("poll.log");
+    step("Polling %s live (log: %s)", String.join(", ", config.symbols()), pollLog);
     SparkSession spark = ctx.spark();
     List<StreamingQuery> queries = new ArrayList<>();
     LiveModel model = new LiveModel(LiveModel.Config.every(config.retrainEvery(),
         config.horizonMinutes()));
     ModelLoop modelLoop = null;
-    Path pollLog = config.workdir().resolve("logs").resolve("poll.log");
     try (BackgroundPoll poll = BackgroundPoll.start(ingest, pollLog)) {
       step("Streaming: bronze, silver, gold every %s s; scoring every %s s, retraining every %s",
           config.trigger().toMillis() / 1000.0, config.scoreEvery().toMillis() / 1000.0,
