@@ -68,21 +68,27 @@ public final class BenchmarkSuite implements Callable<Integer> {
   List<Integer> mergeDays;
 
   @Option(names = "--freshness-minutes", defaultValue = "10",
-      description = "Real minutes of live polling with all three layers (default:"
-          + " ${DEFAULT-VALUE}); the run without gold takes half as long.")
+      description = "Wall minutes of candles measured per speed, after the first model"
+          + " (default: ${DEFAULT-VALUE}).")
   int freshnessMinutes;
 
-  @Option(names = "--freshness-speed", split = ",", defaultValue = "10,2",
-      description = "Exchange minutes per real minute; several run one after the other: 10 is"
-          + " ten times the real load, 2 is close to the real pace (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--freshness-speed", split = ",", defaultValue = "1,10",
+      description = "Exchange minutes per wall minute; several run one after the other: 1 is"
+          + " the real pace, 10 ten times the real load (default: ${DEFAULT-VALUE}).")
   List<Double> freshnessSpeeds;
 
-  @Option(names = "--freshness-symbols", defaultValue = io.marketlake.common.Defaults.SYMBOLS_CSV)
+  @Option(names = "--freshness-symbols", defaultValue = FRESHNESS_SYMBOLS)
   String freshnessSymbols;
 
-  @Option(names = "--freshness-trigger", defaultValue = "1s",
-      description = "Trigger interval of the bronze, silver and gold queries.")
+  @Option(names = "--freshness-trigger", defaultValue = "2s",
+      description = "Trigger interval of the bronze, silver and gold queries (default:"
+          + " ${DEFAULT-VALUE}, as live's).")
   String freshnessTrigger;
+
+  /** Twenty symbols: the load at the real pace. */
+  static final String FRESHNESS_SYMBOLS = "BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT,ADAUSDT,"
+      + "DOGEUSDT,TRXUSDT,LINKUSDT,NEARUSDT,DOTUSDT,LTCUSDT,BCHUSDT,AVAXUSDT,XLMUSDT,UNIUSDT,"
+      + "ATOMUSDT,ETCUSDT,FILUSDT,APTUSDT";
 
   @Override
   public Integer call() throws Exception {
@@ -98,13 +104,18 @@ public final class BenchmarkSuite implements Callable<Integer> {
         freshnessTrigger);
     deleteRecursively(workdir);
     List<Figures.Section> sections = new ArrayList<>();
-    try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults(workdir))) {
-      // Freshness runs three streaming queries in this driver: share the cores fairly.
-      System.setProperty("spark.scheduler.mode", "FAIR");
-      SparkSession spark = LayerContext.open("marketlake-bench",
-          stack.endpoints().lakehouseLocation(), stack.endpoints().s3(), Defaults.SPARK_MASTER)
-          .spark();
-      spark.sparkContext().setLogLevel("WARN");
+    // Freshness runs live, which brings its own stack; the others share this one.
+    boolean needsStack = chosen.stream().anyMatch(name -> !name.equals("freshness"));
+    try (EmbeddedStack stack = needsStack ? EmbeddedStack.start(StackOptions.defaults(workdir))
+        : null) {
+      SparkSession spark = null;
+      if (needsStack) {
+        // Live shares this session when it runs after the others: schedule its pools fairly.
+        System.setProperty("spark.scheduler.mode", "FAIR");
+        spark = LayerContext.open("marketlake-bench", stack.endpoints().lakehouseLocation(),
+            stack.endpoints().s3(), Defaults.SPARK_MASTER).spark();
+        spark.sparkContext().setLogLevel("WARN");
+      }
       for (String name : chosen) {
         System.out.println("== " + name + " ==");
         long started = System.nanoTime();
@@ -118,11 +129,13 @@ public final class BenchmarkSuite implements Callable<Integer> {
               mergeDays.get(1), rounds).run());
           default -> {
             for (double speed : freshnessSpeeds) {
-              done.add(new Freshness(stack, spark, freshnessMinutes, speed,
-                  Symbols.parse(freshnessSymbols), trigger, true).run());
+              Figures.Section section = new Freshness(workdir.resolve(Figures.format("live-%.0fx",
+                  speed)), freshnessMinutes, speed, Symbols.parse(freshnessSymbols), trigger).run();
+              // Each speed takes a quarter of an hour: kept as soon as it is measured.
+              System.out.println(section.markdown());
+              sections.add(section);
+              if (out != null) write(sections);
             }
-            done.add(new Freshness(stack, spark, Math.max(1, freshnessMinutes / 2),
-                freshnessSpeeds.get(0), Symbols.parse(freshnessSymbols), trigger, false).run());
           }
         }
         for (Figures.Section section : done) System.out.println(section.markdown());

@@ -29,9 +29,14 @@ public final class DashboardCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String refresh;
 
+  /** The one check of a dashboard port, for this command and {@code live}. */
+  public static void requirePort(int port) {
+    if (port < 0 || port > 65535) throw new UsageException("--port must be 0 to 65535, got " + port);
+  }
+
   @Override
   public Integer call() throws Exception {
-    if (port < 0 || port > 65535) throw new UsageException("--port must be 0 to 65535, got " + port);
+    requirePort(port);
     Duration maxAge = io.marketlake.common.Durations.parse("--refresh", refresh);
     LayerContext ctx = LayerContext.open("marketlake-dashboard", lakehouse);
     ctx.spark().sparkContext().setLogLevel("WARN");

@@ -3,10 +3,10 @@ package io.marketlake.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.marketlake.common.ChartResources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -30,8 +30,7 @@ public final class DashboardServer implements AutoCloseable {
   /** Where the page's files lie on the classpath. */
   static final String WEB = "io/marketlake/dashboard/web/";
   /** ECharts' own build, from the WebJar. */
-  static final String ECHARTS = "META-INF/resources/webjars/echarts/" + echartsVersion()
-      + "/dist/echarts.min.js";
+  static final String ECHARTS = io.marketlake.common.EchartsWebJar.minJsPath();
   static final int MAX_LIMIT = 5000;
   /** How much older than {@code maxAge} an answer may be and still be served while refreshed. */
   static final Duration STALE_GRACE = Duration.ofSeconds(15);
@@ -41,6 +40,8 @@ public final class DashboardServer implements AutoCloseable {
       "/index.html", WEB + "index.html",
       "/dashboard.js", WEB + "dashboard.js",
       "/dashboard.css", WEB + "dashboard.css",
+      "/charts.js", ChartResources.SCRIPT,
+      "/charts.css", ChartResources.STYLE,
       "/vendor/echarts.min.js", ECHARTS);
 
   private final HttpServer server;
@@ -244,21 +245,6 @@ public final class DashboardServer implements AutoCloseable {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The WebJar's version, from its Maven metadata in the jar. */
-  private static String echartsVersion() {
-    String pom = "META-INF/maven/org.webjars.npm/echarts/pom.properties";
-    try (InputStream in = DashboardServer.class.getClassLoader().getResourceAsStream(pom)) {
-      if (in == null) {
-        throw new IllegalStateException("The ECharts WebJar is not on the classpath (" + pom + ")");
-      }
-      java.util.Properties p = new java.util.Properties();
-      p.load(in);
-      return p.getProperty("version");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.marketlake.common.Lakehouse;
 import io.marketlake.common.spark.CompletenessReport;
 import io.marketlake.common.spark.LakehouseSpark;
 import io.marketlake.common.spark.LayerContext;
+import io.marketlake.gold.Predictions;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -179,24 +180,17 @@ public final class LakehouseData implements DashboardData {
   }
 
   private HitRate hitRate(ModelRun model) {
-    if (!isTable(tables.goldPredictions())) {
-      return new HitRate(model.version(), 0, 0, 0, null, model.baselineMajorityAccuracy(),
-          model.baselineLastMoveAccuracy());
-    }
-    Row r = read(tables.goldPredictions()).filter(col("model_version").equalTo(model.version()))
-        .selectExpr("count(*)", "count(hit)", "count_if(hit)").first();
-    long graded = r.getLong(1);
-    return new HitRate(model.version(), r.getLong(0), graded, r.getLong(2),
-        graded == 0 ? null : (double) r.getLong(2) / graded, model.baselineMajorityAccuracy(),
+    Predictions.HitRate h = isTable(tables.goldPredictions())
+        ? Predictions.hitRate(spark, tables, model.version())
+        : new Predictions.HitRate(model.version(), 0, 0, 0);
+    return new HitRate(model.version(), h.predictions(), h.withOutcome(), h.hits(),
+        h.withOutcome() == 0 ? null : h.rate(), model.baselineMajorityAccuracy(),
         model.baselineLastMoveAccuracy());
   }
 
-  /** The newest committed model: the highest version in {@code model_runs}. */
+  /** The newest committed model, as gold itself decides it. */
   private Optional<Row> newestModel() {
-    if (!isTable(tables.goldModelRuns())) return Optional.empty();
-    List<Row> rows = read(tables.goldModelRuns()).orderBy(desc("model_version")).limit(1)
-        .collectAsList();
-    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    return Predictions.newestCommittedModel(spark, tables);
   }
 
   private static Long millis(Timestamp t) {

@@ -63,12 +63,20 @@ class DashboardServerTest {
 
     HttpResponse<String> page = get("");
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.body()).contains("vendor/echarts.min.js", "dashboard.js");
+    // The shared chart script and style load before the page's own, which use them.
+    assertThat(page.body()).containsSubsequence("href=\"charts.css\"", "href=\"dashboard.css\"")
+        .containsSubsequence("src=\"vendor/echarts.min.js\"", "src=\"charts.js\"",
+            "src=\"dashboard.js\"");
     HttpResponse<String> echarts = get("vendor/echarts.min.js");
     assertThat(echarts.statusCode()).isEqualTo(200);
     assertThat(echarts.headers().firstValue("Content-Type")).hasValueSatisfying(
         t -> assertThat(t).startsWith("text/javascript"));
     assertThat(echarts.body().length()).isGreaterThan(500_000);
+    // charts.js and charts.css come from the common module's jar, as the report inlines them.
+    assertServed("charts.js", "text/javascript", "window.MarketlakeCharts =");
+    assertServed("charts.css", "text/css", ".symbol-card");
+    assertServed("dashboard.js", "text/javascript", "window.MarketlakeCharts");
+    assertServed("dashboard.css", "text/css", ".legend");
 
     JsonNode overview = json.readTree(get("api/overview").body());
     assertThat(overview.at("/symbols/0").asText()).isEqualTo("LINKUSDT");
@@ -111,6 +119,14 @@ class DashboardServerTest {
     // One refresh ran for all those requests, and its answer is served next.
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> overviewNumber() >= 2);
     assertThat(data.overviews.get()).isLessThanOrEqualTo(3);
+  }
+
+  private void assertServed(String path, String type, String content) throws Exception {
+    HttpResponse<String> file = get(path);
+    assertThat(file.statusCode()).as(path).isEqualTo(200);
+    assertThat(file.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(
+        t -> assertThat(t).startsWith(type));
+    assertThat(file.body()).as(path).contains(content);
   }
 
   private long overviewNumber() throws Exception {

@@ -67,6 +67,20 @@ public final class Predictions {
     return TrendPredictions.hitRate(ctx.spark(), ctx.tables().goldPredictions(), version);
   }
 
+  /** One model version's hit rate on its own predictions so far. */
+  public static HitRate hitRate(SparkSession spark, Lakehouse lakehouse, int version) {
+    return TrendPredictions.hitRate(spark, lakehouse.goldPredictions(), version);
+  }
+
+  /**
+   * The {@code model_runs} row of the newest committed model, or empty when there is none: what
+   * every reader of "the newest model" (the dashboard too) must go by.
+   */
+  public static java.util.Optional<Row> newestCommittedModel(SparkSession spark,
+      Lakehouse lakehouse) {
+    return ModelVersions.newestCommitted(spark, lakehouse);
+  }
+
   private static Row newestModel(SparkSession spark, Lakehouse lakehouse) {
     return ModelVersions.newestCommitted(spark, lakehouse).orElseThrow(
         () -> new UsageException("No model in " + lakehouse.goldModelRuns() + ": run train first"));

@@ -11,6 +11,7 @@ import io.marketlake.common.spark.LayerContext;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,11 @@ import org.apache.spark.sql.SparkSession;
 public final class ReportQuery {
   private ReportQuery() {}
 
-  /** Refuses a rollup that does not exist, before any table is read. */
-  public static void requireWindow(String window) {
-    if (!List.of("5m", "1h", "1d").contains(window)) {
-      throw new UsageException("Invalid --window '" + window + "': expected 5m, 1h or 1d");
-    }
+  /** The rollup named {@code window}; refuses a name that is none, before any table is read. */
+  public static RollupWindow requireWindow(String window) {
+    return Arrays.stream(RollupWindow.values()).filter(w -> w.label().equals(window)).findFirst()
+        .orElseThrow(() -> new UsageException("Invalid --window '" + window
+            + "': expected 5m, 1h or 1d"));
   }
 
   /** One report's content: the charted rollup, a series per symbol, the model runs. */
@@ -33,7 +34,7 @@ public final class ReportQuery {
       List<ReportHtml.ModelRun> modelRuns) {}
 
   /**
-   * The report's content from the gold tables: per symbol, the {@code window} rollup's closes of
+   * The report's content from the gold tables: per symbol, the {@code window} rollup's candles of
    * its latest {@code days} days, last price, daily change, the newest model's predictions and
    * completeness; and every model run.
    */
@@ -58,17 +59,20 @@ public final class ReportQuery {
     List<Row> rows = spark.read().format("delta").load(candles)
         .withColumn("_last", expr("max(window_start) OVER (PARTITION BY symbol)"))
         .filter(expr("window_start > _last - make_dt_interval(" + days + ")"))
-        .select(col("symbol"), col("window_start"), col("close").cast("double"))
+        .select(col("symbol"), col("window_start"), col("open").cast("double"),
+            col("high").cast("double"), col("low").cast("double"), col("close").cast("double"),
+            col("volume").cast("double"))
         .orderBy("symbol", "window_start").collectAsList();
     Map<String, List<Row>> bySymbol = new java.util.TreeMap<>();
     rows.forEach(r -> bySymbol.computeIfAbsent(r.getString(0), s -> new ArrayList<>()).add(r));
     List<ReportHtml.SymbolSeries> series = new ArrayList<>();
     bySymbol.forEach((symbol, points) -> {
       Row d = daily.get(symbol);
-      series.add(new ReportHtml.SymbolSeries(symbol,
-          points.stream().map(r -> r.getTimestamp(1).toInstant()).toList(),
-          points.stream().map(r -> r.getDouble(2)).toList(),
-          d == null ? points.get(points.size() - 1).getDouble(2)
+      List<ReportHtml.Candle> ohlcv = points.stream().map(r -> new ReportHtml.Candle(
+          r.getTimestamp(1).toInstant(), r.getDouble(2), r.getDouble(3), r.getDouble(4),
+          r.getDouble(5), r.isNullAt(6) ? null : r.getDouble(6))).toList();
+      series.add(new ReportHtml.SymbolSeries(symbol, ohlcv,
+          d == null ? ohlcv.get(ohlcv.size() - 1).close()
               : d.<java.math.BigDecimal>getAs("last_price").doubleValue(),
           d == null || d.isNullAt(d.fieldIndex("change_24h_pct")) ? 0
               : d.<java.math.BigDecimal>getAs("change_24h_pct").doubleValue(),
@@ -79,8 +83,9 @@ public final class ReportQuery {
 
   /** The report as HTML, stamped with the current time. */
   public static String html(Contents contents) {
-    return ReportHtml.render("marketlake report", contents.window(), contents.series(),
-        contents.modelRuns(), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    return ReportHtml.render("marketlake report", requireWindow(contents.window()),
+        contents.series(), contents.modelRuns(),
+        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
   /** The newest model's predictions per symbol, by time. */

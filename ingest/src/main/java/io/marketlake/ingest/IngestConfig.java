@@ -131,6 +131,13 @@ public record IngestConfig(
         stateDir, progress, vsCurrency, apiKey);
   }
 
+  /** Client properties for the producer, {@code bootstrap.servers} among them. */
+  public IngestConfig withKafkaProperties(Map<String, String> properties) {
+    return new IngestConfig(source, baseUrl, symbols, topic, Map.copyOf(properties), partitions,
+        replicationFactor, weightLimit, concurrency, maxRetries, requestTimeout, pollDelay,
+        stateDir, progress, vsCurrency, apiKey);
+  }
+
   public IngestConfig withStateDir(Path newStateDir) {
     return new IngestConfig(source, baseUrl, symbols, topic, kafkaProperties, partitions,
         replicationFactor, weightLimit, concurrency, maxRetries, requestTimeout, pollDelay,

@@ -54,7 +54,7 @@ class LiveDashboardIT {
     // A 5 s trigger (the default is 2 s): at 60x the layers would otherwise run back to back and
     // leave the first train little of the two cores.
     LiveConfig config = new LiveConfig(workdir, SYMBOLS, 60, Duration.ofHours(12),
-        Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofHours(1), 0, 42, 15);
+        Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofHours(1), 0, 42, 15, null);
 
     // live builds its own session, as bin/marketlake live does: with the fair scheduler, without
     // which a train's jobs hold the layers' back for minutes. A session an earlier test of this
@@ -64,9 +64,8 @@ class LiveDashboardIT {
       s.stop();
       return null;
     });
-    // Hadoop caches S3A file systems JVM-wide, with the endpoint of an earlier test's stack: a
-    // new session would otherwise reach a server that is gone.
-    org.apache.hadoop.fs.FileSystem.closeAll();
+    // (The JVM-wide S3A file systems of the earlier test's stack are replaced when live's new
+    // session is pointed at its own: LakehouseSpark.configure.)
 
     long lastBeforeStop;
     try (Running first = Running.start(config)) {

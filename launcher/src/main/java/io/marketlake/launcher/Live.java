@@ -31,19 +31,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
  * The pipeline kept running, in one driver: the local stack with an exchange on an (optionally
- * accelerated) clock, the poller, bronze, silver and gold as streaming queries, live scoring and
- * scheduled retraining ({@link LiveModel}), and the dashboard. {@link #stop()} (Ctrl-C) stops
- * each part in data-flow order; the next run in the same work directory resumes: the poller from
- * its marks, the queries from their checkpoints, the exchange from the clock saved in {@code
- * live-clock.json}.
+ * accelerated) clock, or the real services of {@link LiveConfig#services()}; the poller, bronze,
+ * silver and gold as streaming queries, live scoring and scheduled retraining ({@link
+ * LiveModel}), and the dashboard. {@link #stop()} (Ctrl-C) stops each part in data-flow order;
+ * the next run in the same work directory resumes: the poller from its marks, the queries from
+ * their checkpoints, the exchange from the clock saved in {@code live-clock.json}.
  */
 public final class Live {
   private static final java.time.format.DateTimeFormatter CLOCK =
@@ -60,6 +62,8 @@ public final class Live {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private volatile DashboardServer dashboard;
   private final CountDownLatch dashboardUp = new CountDownLatch(1);
+  private final java.util.concurrent.CompletableFuture<Running> running =
+      new java.util.concurrent.CompletableFuture<>();
 
   public Live(LiveConfig config, PrintStream out) {
     this.config = config;
@@ -76,14 +80,57 @@ public final class Live {
     return dashboardUp.await(wait.toMillis(), TimeUnit.MILLISECONDS) ? dashboard.uri() : null;
   }
 
+  /**
+   * A running pipeline as seen from the same JVM (the freshness benchmark reads its tables with
+   * its session).
+   *
+   * @param timeline exchange time to wall time; linear for the whole run
+   * @param queries bronze, silver and gold, in that order
+   * @param modelsTrained how many models this run has trained so far
+   */
+  public record Running(LayerContext context, ExchangeTimeline timeline,
+      List<StreamingQuery> queries, LongSupplier modelsTrained) {}
+
+  /**
+   * Waits up to {@code wait} until every part runs (the queries started, scoring started);
+   * null if they did not by then, or the run ended first.
+   */
+  public Running awaitRunning(Duration wait) throws InterruptedException {
+    try {
+      return running.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException
+        | java.util.concurrent.CancellationException e) {
+      return null;
+    }
+  }
+
   /** What a run did, for the summary. */
   public record LiveResult(long modelTicks, long predictionsWritten, long modelsTrained,
       Instant exchangeReached) {}
 
   /** Runs until {@link #stop()}; fails if a part fails. */
   public LiveResult run() throws Exception {
+    try {
+      return runStack();
+    } finally {
+      running.cancel(false);   // a run that ended, even before it ran, wakes its waiters
+    }
+  }
+
+  private LiveResult runStack() throws Exception {
     ExchangeTimeline saved = ExchangeTimeline.readOrReal(config.workdir());
     boolean firstRun = !Files.exists(config.workdir().resolve("live-clock.json"));
+    if (config.services() != null) {
+      LiveServices services = config.services();
+      // Unreachable services are said in a line each, before Spark spends its seconds starting.
+      io.marketlake.common.Reachability.requireKafka(services.kafkaBootstrap(),
+          "--bootstrap-servers");
+      io.marketlake.common.Reachability.requireS3(services.s3());
+      step("Using the exchange at %s, Kafka at %s, the lakehouse at %s",
+          services.exchangeUrl(), services.kafkaBootstrap(), services.lakehouse().root());
+      Files.createDirectories(config.workdir());
+      return runOn(services, System::currentTimeMillis, firstRun);
+    }
     // The exchange resumes where the last run left its clock: a restart is a pause.
     Instant exchangeStart = firstRun ? firstStart(Instant.now())
         : Instant.ofEpochMilli(saved.exchangeAt());
@@ -92,44 +139,56 @@ public final class Live {
         .withExchangeSpeed(config.exchangeSpeed()).withExchangeStart(exchangeStart)
         .withSeed(config.seed()))) {
       SimulatedClock clock = stack.exchange().orElseThrow().options().clock();
-      saveClock(clock);
       StackEndpoints endpoints = stack.endpoints();
-      // Fair scheduling: the dashboard's and silver's short jobs must not queue behind gold's.
-      System.setProperty("spark.scheduler.mode", "FAIR");
-      // A session that was there before (a notebook's, a test JVM's) is not ours to stop.
-      boolean ownSession = !running(SparkSession.getDefaultSession())
-          && !running(SparkSession.getActiveSession());
-      LayerContext ctx = LayerContext.open("marketlake-live", endpoints.lakehouseLocation(),
-          endpoints.s3(), Defaults.SPARK_MASTER);
-      ctx.spark().sparkContext().setLogLevel("WARN");
-      try (DashboardServer server = DashboardServer.start(new LakehouseData(ctx,
-          timeline(clock)), "127.0.0.1", config.port(), Duration.ofSeconds(1))) {
-        dashboard = server;
-        dashboardUp.countDown();
-        step("Dashboard: %s", server.uri());
-        return SparkLeases.hold(ctx, LeasedJob.BRONZE, () -> SparkLeases.hold(ctx,
-            LeasedJob.SILVER, () -> SparkLeases.hold(ctx, LeasedJob.GOLD, () ->
-                SparkLeases.hold(ctx, LeasedJob.TRAIN, () ->
-                    runHoldingLeases(stack, ctx, clock, firstRun)))));
-      } finally {
-        if (ownSession) ctx.spark().stop();
-        // The JVM-wide caches of S3A file systems and Delta logs point at this stack's S3
-        // server, which stops now: a later run in this JVM (a test's restart) starts another.
-        org.apache.spark.sql.delta.DeltaLog.clearCache();
-        org.apache.hadoop.fs.FileSystem.closeAll();
-      }
+      return runOn(new LiveServices(endpoints.exchangeUrl(),
+          Map.of("bootstrap.servers", endpoints.kafkaBootstrap()), endpoints.topic(),
+          endpoints.lakehouseLocation(), endpoints.s3(), Defaults.SPARK_MASTER),
+          clock::nowMillis, firstRun);
     }
   }
 
-  private LiveResult runHoldingLeases(EmbeddedStack stack, LayerContext ctx, SimulatedClock clock,
-      boolean firstRun) throws Exception {
-    StackEndpoints endpoints = stack.endpoints();
-    IngestConfig ingest = IngestConfig.of(endpoints.exchangeUrl(), config.symbols(),
-            endpoints.kafkaBootstrap())
-        .withTopic(endpoints.topic())
+  /**
+   * Runs every part against {@code services}, whose exchange's clock reads {@code exchangeNow}
+   * (the simulated one's, or the wall clock for a real exchange).
+   */
+  private LiveResult runOn(LiveServices services, LongSupplier exchangeNow, boolean firstRun)
+      throws Exception {
+    saveClock(exchangeNow);
+    // Fair scheduling: the dashboard's and silver's short jobs must not queue behind gold's.
+    System.setProperty("spark.scheduler.mode", "FAIR");
+    // A session that was there before (a notebook's, a test JVM's) is not ours to stop.
+    boolean ownSession = !running(SparkSession.getDefaultSession())
+        && !running(SparkSession.getActiveSession());
+    LayerContext ctx = LayerContext.open("marketlake-live", services.lakehouse(), services.s3(),
+        services.master());
+    ctx.spark().sparkContext().setLogLevel("WARN");
+    try (DashboardServer server = DashboardServer.start(new LakehouseData(ctx,
+        timeline(exchangeNow)), "127.0.0.1", config.port(), Duration.ofSeconds(1))) {
+      dashboard = server;
+      dashboardUp.countDown();
+      step("Dashboard: %s", server.uri());
+      return SparkLeases.hold(ctx, LeasedJob.BRONZE, () -> SparkLeases.hold(ctx,
+          LeasedJob.SILVER, () -> SparkLeases.hold(ctx, LeasedJob.GOLD, () ->
+              SparkLeases.hold(ctx, LeasedJob.TRAIN, () ->
+                  runHoldingLeases(services, ctx, exchangeNow, firstRun)))));
+    } finally {
+      if (ownSession) ctx.spark().stop();
+      // The JVM-wide caches of S3A file systems and Delta logs may point at a local stack's S3
+      // server, which stops now: a later run in this JVM (a test's restart) starts another.
+      org.apache.spark.sql.delta.DeltaLog.clearCache();
+      org.apache.hadoop.fs.FileSystem.closeAll();
+    }
+  }
+
+  private LiveResult runHoldingLeases(LiveServices services, LayerContext ctx,
+      LongSupplier exchangeNow, boolean firstRun) throws Exception {
+    IngestConfig ingest = IngestConfig.of(services.exchangeUrl(), config.symbols(),
+            services.kafkaBootstrap())
+        .withKafkaProperties(services.kafkaProperties())
+        .withTopic(services.topic())
         .withStateDir(config.workdir().resolve("ingest-state"));
     if (firstRun) {
-      Instant to = Instant.ofEpochMilli(Math.floorDiv(clock.nowMillis(), 60_000) * 60_000);
+      Instant to = Instant.ofEpochMilli(Math.floorDiv(exchangeNow.getAsLong(), 60_000) * 60_000);
       step("Backfilling %d min x %d symbols of history (the first model learns from it)",
           config.history().toMinutes(), config.symbols().size());
       BackfillResult backfill = Backfill.run(ingest, to.minus(config.history()), to);
@@ -148,9 +207,9 @@ public final class Live {
       step("Streaming: bronze, silver, gold every %s s; scoring every %s s, retraining every %s",
           config.trigger().toMillis() / 1000.0, config.scoreEvery().toMillis() / 1000.0,
           config.retrainEvery());
-      queries.add(inPool(spark, "bronze", () -> new BronzeJob(BronzeConfig.defaults(
-          endpoints.kafkaBootstrap()).withTopic(endpoints.topic())
-          .withTrigger(config.trigger())).start(ctx)));
+      queries.add(inPool(spark, "bronze", () -> new BronzeJob(new BronzeConfig(
+          services.kafkaBootstrap(), services.topic(), BronzeConfig.DEFAULT_STARTING_OFFSETS,
+          null, true, config.trigger(), services.sparkKafkaOptions())).start(ctx)));
       awaitTable(spark, ctx.tables().bronzeCandlesRaw(), poll);
       queries.add(inPool(spark, "silver", () -> new SilverJob(SilverConfig.defaults()
           .withTrigger(config.trigger())).start(ctx)));
@@ -159,8 +218,11 @@ public final class Live {
           config.horizonMinutes(), config.trigger(), config.retrainEvery())).start(ctx)));
       modelLoop = new ModelLoop(model, ctx);
       modelLoop.start();
+      ModelLoop loop = modelLoop;
+      running.complete(new Running(ctx, timeline(exchangeNow), List.copyOf(queries),
+          loop.trains::get));
       while (!stopRequested.await(1, TimeUnit.SECONDS)) {
-        saveClock(clock);
+        saveClock(exchangeNow);
         for (StreamingQuery q : queries) {
           if (!q.isActive()) {
             throw new IllegalStateException("The " + q.name() + " query stopped: "
@@ -179,11 +241,11 @@ public final class Live {
       // The poller was closed (flushed) above; queries resume from their checkpoints.
       if (modelLoop != null) modelLoop.shutdown();
       for (StreamingQuery q : queries) q.stop();
-      saveClock(clock);
+      saveClock(exchangeNow);
     }
     return new LiveResult(modelLoop.ticks.get(), modelLoop.predictions.get(),
         modelLoop.trains.get(),
-        Instant.ofEpochMilli(clock.nowMillis()));
+        Instant.ofEpochMilli(exchangeNow.getAsLong()));
   }
 
   /** Scores and retrains on a thread of its own, in its own scheduler pool. */
@@ -281,13 +343,13 @@ public final class Live {
     return ahead <= 0 ? now : now.minusMillis(Math.round(ahead));
   }
 
-  private ExchangeTimeline timeline(SimulatedClock clock) {
-    return new ExchangeTimeline(System.currentTimeMillis(), clock.nowMillis(),
+  private ExchangeTimeline timeline(LongSupplier exchangeNow) {
+    return new ExchangeTimeline(System.currentTimeMillis(), exchangeNow.getAsLong(),
         config.exchangeSpeed());
   }
 
-  private void saveClock(SimulatedClock clock) throws java.io.IOException {
-    timeline(clock).write(config.workdir());
+  private void saveClock(LongSupplier exchangeNow) throws java.io.IOException {
+    timeline(exchangeNow).write(config.workdir());
   }
 
   private String speed() {

@@ -3,9 +3,15 @@ package io.marketlake.launcher;
 import io.marketlake.common.Cli;
 import io.marketlake.common.Defaults;
 import io.marketlake.common.Durations;
+import io.marketlake.common.Lakehouse;
+import io.marketlake.common.S3Settings;
 import io.marketlake.common.Symbols;
+import io.marketlake.common.Topics;
+import io.marketlake.ingest.IngestConfig;
 import io.marketlake.dashboard.DashboardCommand;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,18 +19,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code live}: the pipeline kept running on the local stack, with the dashboard. */
+/**
+ * {@code live}: the pipeline kept running, with the dashboard: on a local stack of its own, or on
+ * real services given by the endpoint options the layer commands take.
+ */
 @Command(name = "live", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Run the pipeline continuously on a local stack: poll the simulated exchange,"
-        + " stream bronze -> silver -> gold, score every new minute, retrain on a schedule, and"
-        + " serve the dashboard on 127.0.0.1. Ctrl-C stops it; running it again in the same"
-        + " --workdir resumes.")
+    description = "Run the pipeline continuously: poll the exchange, stream bronze -> silver ->"
+        + " gold, score every new minute, retrain on a schedule, and serve the dashboard on"
+        + " 127.0.0.1. Without --bootstrap-servers and --lakehouse it starts its own local stack"
+        + " with a simulated exchange. Ctrl-C stops it; running it again with the same --workdir"
+        + " resumes.")
 public final class LiveCommand implements Callable<Integer> {
   static final Path DEFAULT_WORKDIR = Path.of(".marketlake", "live");
 
   @Option(names = "--workdir", paramLabel = "DIR",
-      description = "Where the stack, tables and checkpoints live (default: .marketlake/live);"
-          + " a second run in the same DIR resumes.")
+      description = "Where the local stack, tables and checkpoints live, or with real services the"
+          + " poller's marks, logs and the clock (default: .marketlake/live); a second run with"
+          + " the same DIR resumes.")
   Path workdir = DEFAULT_WORKDIR;
 
   @Option(names = "--symbols", defaultValue = Defaults.SYMBOLS_CSV,
@@ -65,11 +76,69 @@ public final class LiveCommand implements Callable<Integer> {
       paramLabel = "MINUTES", description = "Prediction horizon (default: ${DEFAULT-VALUE}).")
   int horizon;
 
-  LiveConfig toConfig() {
+  @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nReal services instead of the"
+      + " local stack (--bootstrap-servers and --lakehouse together):%n")
+  RealServices real;
+
+  /** The endpoint options of ingest and the layer commands, under the same names. */
+  static final class RealServices {
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
+        description = "Kafka bootstrap servers (MSK, Confluent, ...).")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+        description = "Kafka client property for the producer and bronze's consumer alike,"
+            + " repeatable, e.g. security.protocol=SASL_SSL.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--topic", defaultValue = Topics.MARKET_DATA, paramLabel = "NAME",
+        description = "Kafka topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--base-url", defaultValue = IngestConfig.DEFAULT_BASE_URL, paramLabel = "URL",
+        description = "The exchange's API, Binance's format (default: ${DEFAULT-VALUE}).")
+    String baseUrl;
+
+    @Option(names = "--lakehouse", required = true, paramLabel = "URI",
+        description = "Lakehouse root holding every table and checkpoint, e.g."
+            + " s3a://my-bucket/marketlake.")
+    String lakehouse;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+        description = "S3-compatible endpoint. Omit for AWS S3.")
+    String s3Endpoint;
+
+    @Option(names = "--s3-region", defaultValue = S3Settings.DEFAULT_REGION, paramLabel = "REGION",
+        description = "S3 signing region (default: ${DEFAULT-VALUE}).")
+    String s3Region;
+
+    @Option(names = "--s3-access-key", paramLabel = "KEY",
+        description = "Static key for an S3-compatible server only. Omit on AWS: the default"
+            + " credentials chain is used.")
+    String s3AccessKey;
+
+    @Option(names = "--s3-secret-key", paramLabel = "SECRET", description = "See --s3-access-key.")
+    String s3SecretKey;
+
+    @Option(names = "--master", defaultValue = Defaults.SPARK_MASTER, paramLabel = "MASTER",
+        description = "Spark master when not run by spark-submit (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    LiveServices toServices() {
+      Map<String, String> kafka = new LinkedHashMap<>(kafkaProperties);
+      kafka.put("bootstrap.servers", bootstrapServers);
+      return new LiveServices(baseUrl, kafka, topic, new Lakehouse(lakehouse),
+          new S3Settings(s3Endpoint, s3Region, s3AccessKey, s3SecretKey), master);
+    }
+  }
+
+  /** The run's settings from the parsed options (tests run live in-process with them). */
+  public LiveConfig toConfig() {
     return new LiveConfig(workdir.toAbsolutePath().normalize(), Symbols.parse(symbols),
         exchangeSpeed, Durations.parse("--history", history),
         Durations.parse("--trigger", trigger), Durations.parse("--score-every", scoreEvery),
-        Durations.parse("--retrain-every", retrainEvery), port, seed, horizon);
+        Durations.parse("--retrain-every", retrainEvery), port, seed, horizon,
+        real == null ? null : real.toServices());
   }
 
   @Override
@@ -101,6 +170,11 @@ public final class LiveCommand implements Callable<Integer> {
       throw e;
     } finally {
       drained.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);   // ended by itself: no halt at JVM exit
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook ends it with the run's exit code
+      }
     }
   }
 }

@@ -17,10 +17,12 @@ import java.util.List;
  * @param scoreEvery how often new minutes are scored and outcomes filled in
  * @param retrainEvery how often a new model is trained
  * @param port the dashboard's port on 127.0.0.1 (0: a free one)
+ * @param services the real exchange, Kafka and lakehouse to use; null: live starts its own local
+ *     stack with a simulated exchange
  */
 public record LiveConfig(Path workdir, List<String> symbols, double exchangeSpeed,
     Duration history, Duration trigger, Duration scoreEvery, Duration retrainEvery, int port,
-    long seed, int horizonMinutes) {
+    long seed, int horizonMinutes, LiveServices services) {
   public LiveConfig {
     symbols = List.copyOf(symbols);
     if (history.toMinutes() < 1) {
@@ -28,8 +30,10 @@ public record LiveConfig(Path workdir, List<String> symbols, double exchangeSpee
     }
     if (trigger.isZero()) throw new UsageException("--trigger must be positive");
     if (scoreEvery.isZero()) throw new UsageException("--score-every must be positive");
-    if (port < 0 || port > 65535) {
-      throw new UsageException("--port must be 0 to 65535, got " + port);
+    if (services != null && exchangeSpeed != 1) {
+      throw new UsageException("--exchange-speed is for the simulated exchange only: a real"
+          + " exchange runs at 1");
     }
+    io.marketlake.dashboard.DashboardCommand.requirePort(port);
   }
 }

@@ -56,6 +56,49 @@ class MarketlakeCommandTest {
     assertThat(config.retrainEvery()).isEqualTo(java.time.Duration.ofHours(1));
     assertThat(config.exchangeSpeed()).isEqualTo(1);
     assertThat(config.workdir().endsWith(java.nio.file.Path.of(".marketlake", "live"))).isTrue();
+    assertThat(config.services()).as("its own local stack").isNull();
+  }
+
+  @Test
+  void liveTakesTheLayersEndpointOptionsForRealServices() {
+    LiveCommand live = new LiveCommand();
+    Cli.commandLine(live, java.util.Map.of()).parseArgs("--bootstrap-servers", "b-1.msk:9098",
+        "--kafka-property", "security.protocol=SASL_SSL", "--topic", "ticks", "--lakehouse",
+        "s3a://bucket/lake", "--s3-region", "eu-west-1", "--symbols", "BTCUSDT");
+    LiveServices services = live.toConfig().services();
+    assertThat(services.kafkaBootstrap()).isEqualTo("b-1.msk:9098");
+    assertThat(services.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL");
+    // Spark's Kafka source takes client properties prefixed; the bootstrap has its own option.
+    assertThat(services.sparkKafkaOptions())
+        .containsExactly(java.util.Map.entry("kafka.security.protocol", "SASL_SSL"));
+    assertThat(services.topic()).isEqualTo("ticks");
+    assertThat(services.exchangeUrl()).isEqualTo("https://api.binance.com");
+    assertThat(services.lakehouse().root()).isEqualTo("s3a://bucket/lake");
+    assertThat(services.s3().endpoint()).as("AWS: no endpoint").isNull();
+    assertThat(services.s3().region()).isEqualTo("eu-west-1");
+  }
+
+  @Test
+  void liveOnRealServicesNeedsKafkaAndTheLakehouseAndTheRealPace() {
+    CommandRun lakehouseOnly = run("live", "--lakehouse", "s3a://bucket/lake");
+    assertThat(lakehouseOnly.exitCode()).isEqualTo(Cli.USAGE);
+    assertThat(lakehouseOnly.err()).contains("--bootstrap-servers");
+    CommandRun accelerated = run("live", "--bootstrap-servers", "127.0.0.1:9092", "--lakehouse",
+        "s3a://bucket/lake", "--exchange-speed", "60");
+    assertThat(accelerated.exitCode()).isEqualTo(Cli.USAGE);
+    assertThat(accelerated.err().lines()).containsExactly("error: --exchange-speed is for the"
+        + " simulated exchange only: a real exchange runs at 1");
+  }
+
+  @Test
+  void liveOnAnUnreachableKafkaIsOneLineBeforeSparkStarts() throws IOException {
+    int port = closedPort();
+    CommandRun r = run("live", "--bootstrap-servers", "127.0.0.1:" + port, "--lakehouse",
+        "s3a://bucket/lake", "--workdir", System.getProperty("java.io.tmpdir") + "/ml-live-unused");
+    assertThat(r.exitCode()).isEqualTo(Cli.FAILURE);
+    assertThat(r.err().lines()).containsExactly("error: Cannot reach Kafka at 127.0.0.1:" + port
+        + " within 5 s: is the broker running, and is the address right? (--bootstrap-servers)"
+        + " (--debug for the stack trace)");
   }
 
   @Test

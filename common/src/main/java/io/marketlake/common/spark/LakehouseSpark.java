@@ -74,12 +74,13 @@ public final class LakehouseSpark {
    */
   public static void configure(SparkSession spark, S3Settings s3) {
     spark.conf().set("spark.sql.session.timeZone", "UTC");
-    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    String previousEndpoint = hadoop.get("fs.s3a.endpoint");
-    hadoopConf(s3).forEach(hadoop::set);
-    if (previousEndpoint != null && !previousEndpoint.equals(hadoop.get("fs.s3a.endpoint"))) {
-      // Hadoop caches one file system per bucket, built with the endpoint of its time: another
-      // S3 server in the same JVM (tests, benchmarks starting stacks in turn) needs new ones.
+    Map<String, String> settings = hadoopConf(s3);
+    settings.forEach(spark.sparkContext().hadoopConfiguration()::set);
+    Map<String, String> before = LAST_SETTINGS.getAndSet(settings);
+    if (before != null && !before.equals(settings)) {
+      // Hadoop caches one file system per bucket JVM-wide, whatever the session, built with the
+      // settings of its time: another S3 server in the same JVM (tests and benchmarks start
+      // stacks in turn; a new session after a stopped one) needs new ones.
       try {
         org.apache.hadoop.fs.FileSystem.closeAll();
       } catch (java.io.IOException e) {
@@ -87,6 +88,10 @@ public final class LakehouseSpark {
       }
     }
   }
+
+  /** The S3A settings this JVM's file systems were last configured with. */
+  private static final java.util.concurrent.atomic.AtomicReference<Map<String, String>>
+      LAST_SETTINGS = new java.util.concurrent.atomic.AtomicReference<>();
 
   /** The S3A options for the given storage (without the {@code spark.hadoop.} prefix). */
   public static Map<String, String> hadoopConf(S3Settings s3) {

@@ -1,26 +1,28 @@
 /*
  * marketlake live dashboard. Polls the JSON API of the server that serves this file and draws
- * with Apache ECharts (global `echarts`, loaded from vendor/). Plain ES2020: no build step.
+ * with Apache ECharts (global `echarts`, loaded from vendor/) and the candle chart shared with
+ * the report (global `MarketlakeCharts`, charts.js). Plain ES2020: no build step.
  * All times are shown in UTC.
  */
 (() => {
   'use strict';
 
+  const M = window.MarketlakeCharts;
+  if (!M) { // everything below draws with it: say so instead of failing on the first use
+    document.getElementById('status-dot').className = 'dot err';
+    document.getElementById('status-text').className = 'err';
+    document.getElementById('status-text').textContent = 'error: charts.js did not load';
+    return;
+  }
   const POLL_MS = 2000;
   const FETCH_TIMEOUT_MS = 10000;
   const CANDLE_LIMIT = 600;
   const DEFAULT_VISIBLE = 120;
   const LAG_HISTORY = 100;
   const INTERVAL_MS = { '1m': 60000, '5m': 300000, '1h': 3600000 };
-  const C = {
-    up: '#16a34a', down: '#dc2626', pending: '#9ca3af', accent: '#2563eb', text: '#1b2430',
-    muted: '#667085', axis: '#d0d5dd', split: '#eef1f5', baseline: '#98a2b3',
-    volUp: 'rgba(22,163,74,0.45)', volDown: 'rgba(220,38,38,0.45)',
-  };
+  const C = { ...M.C, pending: '#9ca3af', accent: '#2563eb' };
   const LAYER_COLORS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777'];
-  // Time-axis labels per level (ECharts 5); the default shows a bare day number at midnight.
-  const TIME_LEVELS = { year: '{yyyy}', month: '{MMM} {d}', day: '{MMM} {d}', hour: '{HH}:{mm}', minute: '{HH}:{mm}' };
-  const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+  const FONT = M.FONT;
 
   const state = {
     interval: INTERVAL_MS[location.hash.slice(1)] ? location.hash.slice(1) : '1m',
@@ -35,35 +37,14 @@
   const stats = (window.marketlake = { lastUpdate: null, polls: 0, errors: 0 });
 
   // ---- formatting ---------------------------------------------------------------------------
+  const { isNum, esc, fixed, utc, price, arrow, candleAt } = M;
   const $ = (id) => document.getElementById(id);
-  const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
-  const esc = (s) => String(s ?? '').replace(/[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch]));
   const pct = (v, d = 1) => (isNum(v) ? (v * 100).toFixed(d) + '%' : '—');
-  const fixed = (v, d = 3) => (isNum(v) ? v.toFixed(d) : '—');
   const int = (v) => (isNum(v) ? Math.round(v).toLocaleString('en-US') : '—');
-  const utc = (ms) => (isNum(ms) ? new Date(ms).toISOString().slice(0, 19).replace('T', ' ') : '—');
-  const utcMinute = (ms) => (isNum(ms) ? utc(ms).slice(5, 16) : '—');
   const utcTime = (ms) => (isNum(ms) ? utc(ms).slice(11, 19) : '—');
-  // Decimals follow the magnitude, so a 0.0123 coin and a 97000 coin both read well.
-  const priceDigits = (v) => {
-    const a = Math.abs(v);
-    return a >= 1000 ? 2 : a >= 10 ? 3 : a >= 1 ? 4 : a >= 0.01 ? 5 : 8;
-  };
-  const price = (v) => (isNum(v) ? v.toFixed(priceDigits(v)) : '—');
-  const compact = (v) => {
-    if (!isNum(v)) return '';
-    if (v === 0) return '0';
-    const a = Math.abs(v);
-    if (a >= 1e9) return (v / 1e9).toFixed(1) + 'B';
-    if (a >= 1e6) return (v / 1e6).toFixed(1) + 'M';
-    if (a >= 1e3) return (v / 1e3).toFixed(1) + 'k';
-    return a >= 10 ? v.toFixed(0) : v.toFixed(2);
-  };
   const outcomeColor = (p) => (p.hit === true ? C.up : p.hit === false ? C.down : C.pending);
   const outcomeText = (p) => (p.actual == null ? 'pending'
     : `actual ${p.actual} · ${p.hit === true ? 'hit' : p.hit === false ? 'miss' : 'not graded'}`);
-  const arrow = (dir) => (dir === 'down' ? '▼' : '▲');
 
   // ---- fetching and polling -------------------------------------------------------------------
   async function getJSON(url) {
@@ -189,18 +170,6 @@
     return card;
   }
 
-  /** Index of the candle whose [open, open + step) holds t, or -1; candles are oldest first. */
-  function candleAt(candles, t, step) {
-    let lo = 0;
-    let hi = candles.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (candles[mid][0] <= t) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return hi >= 0 && t < candles[hi][0] + step ? hi : -1;
-  }
-
   function renderCard(card, candleData, predData) {
     const candles = (candleData && Array.isArray(candleData.candles) ? candleData.candles : [])
       .filter((k) => Array.isArray(k) && k.length >= 5 && isNum(k[0]))
@@ -226,15 +195,7 @@
     }
     card.waiting.hidden = true;
 
-    // Predictions grouped by the candle holding their asOf (several per candle on 5m/1h).
-    const predsByOpen = new Map();
-    for (const p of preds) {
-      const i = candleAt(candles, p.asOf, step);
-      if (i < 0) continue; // older than the candles we have
-      const open = candles[i][0];
-      if (!predsByOpen.has(open)) predsByOpen.set(open, []);
-      predsByOpen.get(open).push(p);
-    }
+    const predsByOpen = M.predictionsByCandle(candles, preds, step);
     card.candles = candles;
     card.predsByOpen = predsByOpen;
 
@@ -249,10 +210,7 @@
         itemStyle: { color: outcomeColor(p) },
       });
     }
-    const volume = candles.map((k) => ({
-      value: [k[0], isNum(k[5]) ? k[5] : 0],
-      itemStyle: { color: k[2] >= k[1] ? C.volUp : C.volDown },
-    }));
+    const volume = M.volumeBars(candles, 0);
 
     const option = {
       series: [
@@ -319,90 +277,17 @@
   }
 
   function chartOption(card) {
-    const axisLabel = { color: C.muted, fontSize: 11 };
-    return {
-      animation: false,
-      useUTC: true,
-      textStyle: { fontFamily: FONT },
-      grid: [
-        { left: 62, right: 14, top: 10, height: '60%' },
-        { left: 62, right: 14, top: '73%', height: '12%' },
-      ],
-      axisPointer: { link: [{ xAxisIndex: 'all' }], label: { backgroundColor: '#475467', fontSize: 11 } },
-      tooltip: {
-        trigger: 'axis',
-        axisPointer: { type: 'cross' },
-        backgroundColor: 'rgba(255,255,255,0.97)',
-        borderColor: C.axis,
-        textStyle: { color: C.text, fontSize: 12 },
-        formatter: (params) => tooltipHtml(card, params),
-      },
-      xAxis: [
-        {
-          type: 'time', gridIndex: 0, axisLabel: { show: false }, axisTick: { show: false },
-          axisLine: { lineStyle: { color: C.axis } }, splitLine: { show: true, lineStyle: { color: C.split } },
-          axisPointer: { label: { show: false } },
-        },
-        {
-          type: 'time', gridIndex: 1, axisLabel: { ...axisLabel, hideOverlap: true, formatter: TIME_LEVELS },
-          axisLine: { lineStyle: { color: C.axis } }, splitLine: { show: false },
-          axisPointer: { label: { formatter: ({ value }) => utcMinute(value) } },
-        },
-      ],
-      yAxis: [
-        {
-          gridIndex: 0, scale: true, splitNumber: 5, axisLabel: { ...axisLabel, formatter: price },
-          splitLine: { lineStyle: { color: C.split } },
-          axisPointer: { label: { formatter: ({ value }) => price(value) } },
-        },
-        {
-          gridIndex: 1, min: 0, splitNumber: 2, axisLabel: { ...axisLabel, formatter: compact },
-          splitLine: { show: false }, axisPointer: { label: { formatter: ({ value }) => compact(value) } },
-        },
-      ],
-      dataZoom: [
-        { type: 'inside', xAxisIndex: [0, 1] },
-        {
-          type: 'slider', xAxisIndex: [0, 1], bottom: 8, height: 20, borderColor: C.axis,
-          textStyle: { color: C.muted, fontSize: 10 }, labelFormatter: (v) => utcMinute(v),
-          dataBackground: { lineStyle: { color: C.baseline }, areaStyle: { color: '#e4e7ec' } },
-        },
-      ],
-      series: [
-        {
-          id: 'candles', name: 'price', type: 'candlestick', xAxisIndex: 0, yAxisIndex: 0,
-          encode: { x: 0, y: [1, 2, 3, 4] }, barMaxWidth: 14,
-          itemStyle: { color: C.up, color0: C.down, borderColor: C.up, borderColor0: C.down },
-          data: [],
-        },
-        {
-          id: 'volume', name: 'volume', type: 'bar', xAxisIndex: 1, yAxisIndex: 1, barMaxWidth: 14,
-          barMinWidth: 1, large: false, data: [],
-        },
-        {
-          id: 'predictions', name: 'predictions', type: 'scatter', xAxisIndex: 0, yAxisIndex: 0,
-          symbol: 'triangle', symbolSize: 8, z: 5,
-          itemStyle: { borderColor: 'rgba(27,36,48,0.6)', borderWidth: 0.6 },
-          tooltip: { show: false }, data: [],
-        },
-      ],
-    };
+    return M.candleOption({
+      tooltip: (params) => tooltipHtml(card, params),
+      markerSeries: { symbolSize: 8, z: 5 },
+    });
   }
 
   function tooltipHtml(card, params) {
-    const list = Array.isArray(params) ? params : [params];
-    const cp = list.find((p) => p.seriesType === 'candlestick');
-    const k = cp && Array.isArray(cp.data) ? cp.data : null;
-    if (!k) return '';
-    const [t, o, c, l, h, v] = k;
-    const chg = isNum(o) && o !== 0 ? (c - o) / o : null;
-    const row = (a, b) => `<tr><td style="color:${C.muted};padding-right:10px">${a}</td><td style="text-align:right">${b}</td></tr>`;
-    let html = `<div style="font-weight:600;margin-bottom:4px">${utc(t).slice(0, 16)} UTC · ${state.interval}</div>`
-      + '<table style="border-collapse:collapse;font-variant-numeric:tabular-nums">'
-      + row('open', price(o)) + row('high', price(h)) + row('low', price(l))
-      + row('close', `${price(c)} <span style="color:${chg >= 0 ? C.up : C.down}">${isNum(chg) ? (chg >= 0 ? '+' : '') + (chg * 100).toFixed(2) + '%' : ''}</span>`)
-      + row('volume', isNum(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 4 }) : '—') + '</table>';
-    const preds = card.predsByOpen.get(t) || [];
+    const tip = M.candleTooltip(params, state.interval);
+    if (!tip) return '';
+    let html = tip.html;
+    const preds = card.predsByOpen.get(tip.open) || [];
     if (preds.length) {
       const shown = preds.slice(-3).reverse(); // newest first, a few at most
       html += `<div style="margin-top:6px;font-weight:600">${preds.length === 1 ? 'prediction' : preds.length + ' predictions'}</div>`;
