@@ -122,10 +122,10 @@ public final class Live {
     boolean firstRun = !Files.exists(config.workdir().resolve("live-clock.json"));
     if (config.services() != null) {
       LiveServices services = config.services();
-      // Unreachable services are said in a line each, before Spark spends its seconds starting.
+      // An unreachable Kafka is one line before Spark spends its seconds starting (S3 is probed
+      // by LayerContext.open, as for every layer).
       io.marketlake.common.Reachability.requireKafka(services.kafkaBootstrap(),
           "--bootstrap-servers");
-      io.marketlake.common.Reachability.requireS3(services.s3());
       step("Using the exchange at %s, Kafka at %s, the lakehouse at %s",
           services.exchangeUrl(), services.kafkaBootstrap(), services.lakehouse().root());
       Files.createDirectories(config.workdir());
