@@ -50,7 +50,8 @@ locals {
       write = [
         "gold/candles_5m/", "gold/candles_1h/", "gold/candles_1d/", "gold/candles_5m_live/",
         "gold/candles_5m_live_batches/", "gold/daily_change/", "gold/features/",
-        "_checkpoints/gold_rollups/", "_checkpoints/gold_candles_5m_live/",
+        "_checkpoints/gold_rollups/", "_checkpoints/gold_rollups_5m/",
+        "_checkpoints/gold_candles_5m_live/",
         "_leases/gold/", "_leases/gold-5m/",
       ]
     }

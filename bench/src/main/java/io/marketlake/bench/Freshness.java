@@ -210,11 +210,14 @@ final class Freshness {
         if (target != null) headline.add(Figures.format("%s p95 %.1f s (%s)", hop, p95, verdict));
       }
       String setup = Figures.format("`marketlake live` (one local[2] driver: poller, bronze,"
-              + " silver, gold on a %s s trigger, scoring every 2 s), %d symbols at %s×; the first"
+              + " silver, gold 5m on a %s s trigger, gold 1h/1d/daily change every %s s,"
+              + " scoring every 2 s), %d symbols at %s×; the first"
               + " model trained on %d h of backfilled history, then every candle that closed in"
               + " %d minutes of wall time (%d candle-minutes, %d 5m windows), allowed %d minutes"
               + " more to arrive",
-          trigger.toMillis() / 1000.0, symbols.size(), Figures.format("%.0f", speed),
+          trigger.toMillis() / 1000.0,
+          io.marketlake.gold.GoldConfig.DEFAULT_ROLLUPS_EVERY.toMillis() / 1000.0,
+          symbols.size(), Figures.format("%.0f", speed),
           HISTORY.toHours(), minutes, expectedMinutes, expectedWindows, CATCH_UP.toMinutes());
       return new Figures.Section(Figures.format("Live freshness per hop at %.0f×, %d symbols",
               speed, symbols.size()),

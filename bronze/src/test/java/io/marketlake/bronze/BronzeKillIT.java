@@ -83,7 +83,8 @@ class BronzeKillIT {
         Process running = job;
         await().atMost(PROGRESS_TIMEOUT).pollInterval(Duration.ofMillis(20))
             .until(() -> countLogFiles(watched) >= target || !running.isAlive());
-        assertThat(job.isAlive()).as("bronze died on its own; see %s", logs).isTrue();
+        assertThat(job.isAlive()).as("bronze died on its own: %s",
+            lastLines(logs.resolve("bronze-" + round + ".log"))).isTrue();
         job.destroyForcibly();   // SIGKILL
         assertThat(job.waitFor(30, TimeUnit.SECONDS)).isTrue();
         kills.add(whereItLanded(countLogFiles(offsets), countLogFiles(commits),
@@ -96,7 +97,8 @@ class BronzeKillIT {
     }
     Process drain = startBronze(stack.endpoints(), topic, lakehouse, null, logs, KILLS);
     assertThat(drain.waitFor(PROGRESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(drain.exitValue()).as("final bronze run; see %s", logs).isZero();
+    assertThat(drain.exitValue()).as("final bronze run: %s",
+        lastLines(logs.resolve("bronze-" + KILLS + ".log"))).isZero();
 
     Dataset<Row> bronze = TestSpark.get().read().format("delta")
         .load(root.resolve("bronze/market_data_raw").toUri().toString());
@@ -157,6 +159,16 @@ class BronzeKillIT {
    * Bronze in its own JVM, as spark-submit would run it: on a 1 s trigger with at most {@code
    * maxOffsetsPerTrigger} records per batch, or available-now (drain and stop) when that is null.
    */
+  /**
+   * The end of a bronze run's log, where its error is, for an assertion's message: CI shows the
+   * message, not the files under target/.
+   */
+  static String lastLines(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    return log + " ends with:\n" + String.join("\n",
+        lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+  }
+
   static Process startBronze(StackEndpoints endpoints, String topic, Lakehouse lakehouse,
       Long maxOffsetsPerTrigger, Path logs, int run) throws IOException {
     List<String> command = new ArrayList<>();

@@ -42,7 +42,8 @@ class BronzeLeaseIT {
     try {
       await().atMost(START).pollInterval(Duration.ofMillis(200))
           .until(() -> first.pid() == holderPid(leases, job) || !first.isAlive());
-      assertThat(first.isAlive()).as("first bronze; see %s", logs).isTrue();
+      assertThat(first.isAlive()).as("first bronze: %s",
+          BronzeKillIT.lastLines(logs.resolve("bronze-0.log"))).isTrue();
       LeaseRecord held = holder(leases, job);
 
       Process second =
@@ -67,7 +68,8 @@ class BronzeLeaseIT {
         .until(() -> third.pid() == holderPid(leases, job) || !third.isAlive());
     double tookOver = (System.nanoTime() - killed) / 1e9;
     assertThat(third.waitFor(START.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(third.exitValue()).as("bronze after the kill; see %s", logs).isZero();
+    assertThat(third.exitValue()).as("bronze after the kill: %s",
+        BronzeKillIT.lastLines(logs.resolve("bronze-2.log"))).isZero();
     System.out.printf("BronzeLeaseIT: the next bronze held the lease %.1f s after the kill"
         + " (JVM and Spark start included); %.0f s in all%n", tookOver,
         (System.nanoTime() - began) / 1e9);

@@ -26,7 +26,7 @@ public final class GoldCommand implements Callable<Integer> {
 
   @Option(names = "--trigger", paramLabel = "available-now|DURATION",
       defaultValue = "available-now", description = "available-now: bring gold up to date, then"
-          + " stop (default); a duration such as 10s: keep running, a micro-batch at that"
+          + " stop (default); a duration such as 10s: keep running, a 5m micro-batch at that"
           + " interval. The live 5m view is its own command: gold-5m.")
   String trigger;
 
@@ -35,9 +35,16 @@ public final class GoldCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String featuresEvery;
 
+  @Option(names = "--rollups-every", defaultValue = "30s", paramLabel = "DURATION",
+      description = "With a --trigger interval: how often the 1h and 1d rollups and the daily"
+          + " change are brought up to date; the 5m rollups follow the trigger"
+          + " (default: ${DEFAULT-VALUE}).")
+  String rollupsEvery;
+
   GoldConfig toConfig() {
     return new GoldConfig(horizonMinutes, Durations.trigger("--trigger", trigger),
-        Durations.parse("--features-every", featuresEvery));
+        Durations.parse("--features-every", featuresEvery),
+        Durations.parse("--rollups-every", rollupsEvery));
   }
 
   @Override

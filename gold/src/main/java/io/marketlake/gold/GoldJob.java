@@ -12,8 +12,13 @@ import io.marketlake.common.spark.DeltaCommits;
 import io.marketlake.common.spark.LayerContext;
 import io.marketlake.common.spark.SparkLeases;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,13 +37,24 @@ import org.apache.spark.sql.streaming.Trigger;
  * <p>Each micro-batch of silver changes yields the (symbol, window) pairs it touches; only those
  * windows are recomputed, from silver, and MERGEd, and only the touched symbols' daily change. The
  * streaming checkpoint records which silver versions are done, and recomputing from silver is
- * idempotent, so a retried batch is harmless. An available-now run then rewrites the features; a
- * run that keeps going ({@link GoldConfig#trigger()}) refreshes them every {@link
- * GoldConfig#featuresEvery()} instead, so that one driver owns every gold table.
+ * idempotent, so a retried batch is harmless. An available-now run is one query that does it all
+ * and then rewrites the features. A run that keeps going ({@link GoldConfig#trigger()}) is two
+ * queries, each with its own checkpoint: {@value #FIVE_MINUTE_QUERY} keeps the 5m table on the
+ * trigger, and {@value #QUERY} the 1h and 1d tables, the daily change and the features (every
+ * {@link GoldConfig#featuresEvery()}) on the slower {@link GoldConfig#rollupsEvery()}: a 5m
+ * window then waits for one MERGE, not four, while the coarser tables change little per minute.
+ * One driver still owns every gold table.
  */
 public final class GoldJob {
-  /** The rollup query's name, and its checkpoint's folder under the lakehouse. */
+  /**
+   * The query of the 1h and 1d rollups, the daily change and the features (of all the rollups in
+   * an available-now run), and its checkpoint's folder under the lakehouse.
+   */
   public static final String QUERY = "gold_rollups";
+  /** With a trigger, the query of the 5m rollups, and its checkpoint's folder. */
+  public static final String FIVE_MINUTE_QUERY = "gold_rollups_5m";
+  private static final Set<RollupWindow> COARSE =
+      EnumSet.of(RollupWindow.ONE_HOUR, RollupWindow.ONE_DAY);
 
   private final GoldConfig config;
   private final Map<RollupWindow, Long> windowsMerged = new EnumMap<>(RollupWindow.class);
@@ -56,7 +72,7 @@ public final class GoldJob {
 
   /**
    * Runs until silver's changes present at the start are in gold and the features are rewritten
-   * (available-now), or until the query is stopped (a processing-time trigger).
+   * (available-now), or until the queries are stopped (a processing-time trigger).
    */
   public GoldResult run(LayerContext ctx) throws Exception {
     return SparkLeases.hold(ctx, io.marketlake.common.lease.LeasedJob.GOLD,
@@ -65,9 +81,24 @@ public final class GoldJob {
 
   private GoldResult runHoldingLease(LayerContext ctx) throws Exception {
     long started = System.nanoTime();
-    start(ctx).awaitTermination();
+    List<StreamingQuery> queries = config.trigger() == null ? List.of(start(ctx))
+        : List.of(startFiveMinutes(ctx), start(ctx));
+    awaitAll(queries);
     if (config.trigger() == null) writeFeatures(ctx.spark(), ctx.tables());
     return result(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  /** Waits until every query ended; one failing stops the others, and its error is thrown. */
+  private static void awaitAll(List<StreamingQuery> queries) throws Exception {
+    while (queries.stream().anyMatch(StreamingQuery::isActive)) {
+      for (StreamingQuery q : queries) {
+        if (!q.isActive() && q.exception().isDefined()) {
+          for (StreamingQuery other : queries) other.stop();
+        }
+        q.awaitTermination(500);
+      }
+    }
+    for (StreamingQuery q : queries) q.awaitTermination();   // throws the failure, if any
   }
 
   /** What the job did so far. */
@@ -76,8 +107,55 @@ public final class GoldJob {
         millis);
   }
 
-  /** Creates the tables if missing and starts the rollup query without waiting for it. */
+  /**
+   * Creates the tables if missing and starts {@value #QUERY} without waiting for it: every rollup
+   * and the daily change (available-now), or with a trigger the 1h and 1d rollups, the daily
+   * change and the features every {@link GoldConfig#rollupsEvery()}; the 5m rollups are then
+   * {@link #startFiveMinutes}'s.
+   */
   public StreamingQuery start(LayerContext ctx) throws Exception {
+    createTables(ctx);
+    boolean live = config.trigger() != null;
+    Set<RollupWindow> windows = live ? COARSE : EnumSet.allOf(RollupWindow.class);
+    Lakehouse tables = ctx.tables();
+    SparkSession spark = ctx.spark();
+    return changeFeed(ctx, QUERY, live ? config.rollupsEvery() : null, (changes, batchId) -> {
+      Map<String, Timestamp> newest = mergeTouchedWindows(spark, tables, changes, windows);
+      updateDailyChange(spark, tables, newest);
+      if (live && featuresDue()) writeFeatures(spark, tables);
+    });
+  }
+
+  /**
+   * With a trigger: creates the tables if missing and starts {@value #FIVE_MINUTE_QUERY}, which
+   * keeps the 5m rollups on {@link GoldConfig#trigger()}, without waiting for it.
+   */
+  public StreamingQuery startFiveMinutes(LayerContext ctx) throws Exception {
+    if (config.trigger() == null) {
+      throw new IllegalStateException("the 5m query is separate only with a trigger");
+    }
+    createTables(ctx);
+    Lakehouse tables = ctx.tables();
+    SparkSession spark = ctx.spark();
+    return changeFeed(ctx, FIVE_MINUTE_QUERY, config.trigger(), (changes, batchId) ->
+        mergeTouchedWindows(spark, tables, changes, EnumSet.of(RollupWindow.FIVE_MINUTES)));
+  }
+
+  private static StreamingQuery changeFeed(LayerContext ctx, String name, Duration trigger,
+      VoidFunction2<Dataset<Row>, Long> batch) throws Exception {
+    return ctx.spark().readStream().format("delta")
+        .option("readChangeFeed", "true")
+        .load(ctx.tables().silverCandles1m())
+        .writeStream()
+        .queryName(name)
+        .option("checkpointLocation", ctx.tables().checkpoint(name))
+        .trigger(trigger == null ? Trigger.AvailableNow()
+            : Trigger.ProcessingTime(trigger.toMillis()))
+        .foreachBatch(batch)
+        .start();
+  }
+
+  private static void createTables(LayerContext ctx) {
     SparkSession spark = ctx.spark();
     Lakehouse tables = ctx.tables();
     String silver = tables.silverCandles1m();
@@ -97,20 +175,6 @@ public final class GoldJob {
             .schema())
         .comment("Last price and rolling 24 hours per symbol, as of its newest candle.")
         .execute();
-    return spark.readStream().format("delta")
-        .option("readChangeFeed", "true")
-        .load(silver)
-        .writeStream()
-        .queryName(QUERY)
-        .option("checkpointLocation", tables.checkpoint(QUERY))
-        .trigger(config.trigger() == null ? Trigger.AvailableNow()
-            : Trigger.ProcessingTime(config.trigger().toMillis()))
-        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (changes, batchId) -> {
-          Map<String, Timestamp> newest = mergeTouchedWindows(spark, tables, changes);
-          updateDailyChange(spark, tables, newest);
-          if (config.trigger() != null && featuresDue()) writeFeatures(spark, tables);
-        })
-        .start();
   }
 
   private boolean featuresDue() {
@@ -155,12 +219,13 @@ public final class GoldJob {
   }
 
   /**
-   * Recomputes and MERGEs every window that a batch of silver changes touches.
+   * Recomputes and MERGEs every window of {@code windows}' granularities that a batch of silver
+   * changes touches.
    *
    * @return per touched symbol, the newest open_time among the changes
    */
   Map<String, Timestamp> mergeTouchedWindows(SparkSession spark, Lakehouse tables,
-      Dataset<Row> changes) throws Exception {
+      Dataset<Row> changes, Set<RollupWindow> windows) throws Exception {
     Map<String, Timestamp> newestChange = new java.util.HashMap<>();
     Dataset<Row> changed = changes
         .filter(col("_change_type").isin("insert", "update_postimage"))
@@ -177,22 +242,24 @@ public final class GoldJob {
         count += r.getLong(3);
       }
       if (count == 0) return newestChange;
-      changesRead.addAndGet(count);
+      // Counted once, by the query of the 5m rollups, which sees every change.
+      if (windows.contains(RollupWindow.FIVE_MINUTES)) changesRead.addAndGet(count);
       Timestamp newestOfAll = newestChange.values().stream().reduce(GoldJob::later).orElseThrow();
-      Timestamp from = floor(oldest, RollupWindow.ONE_DAY);
-      Timestamp until = new Timestamp(floor(newestOfAll, RollupWindow.ONE_DAY).getTime()
-          + RollupWindow.ONE_DAY.seconds() * 1000);
-      // Every touched 5m or 1h window lies in a touched day: read silver once, for those days,
-      // and derive all three rollups from that one checkpointed slice.
-      Dataset<Row> touchedDays = Rollups.touchedWindows(changed, RollupWindow.ONE_DAY);
+      // Every touched finer window lies in a touched window of the coarsest granularity: read
+      // silver once, for those, and derive every rollup from that one checkpointed slice.
+      RollupWindow coarsest = Collections.max(windows);
+      Timestamp from = floor(oldest, coarsest);
+      Timestamp until = new Timestamp(floor(newestOfAll, coarsest).getTime()
+          + coarsest.seconds() * 1000);
+      Dataset<Row> touchedCoarsest = Rollups.touchedWindows(changed, coarsest);
       Dataset<Row> affected = Rollups.candlesIn(
           spark.read().format("delta").load(tables.silverCandles1m()),
-          touchedDays, RollupWindow.ONE_DAY, from, until).localCheckpoint(true);
-      // The three tables are independent: MERGE them concurrently.
-      ExecutorService pool = Executors.newFixedThreadPool(RollupWindow.values().length);
+          touchedCoarsest, coarsest, from, until).localCheckpoint(true);
+      // The tables are independent: MERGE them concurrently.
+      ExecutorService pool = Executors.newFixedThreadPool(windows.size());
       try {
         Map<RollupWindow, Future<Long>> merges = new EnumMap<>(RollupWindow.class);
-        for (RollupWindow w : RollupWindow.values()) {
+        for (RollupWindow w : windows) {
           merges.put(w, pool.submit(() -> mergeWindows(spark, tables.goldCandles(w.label()),
               changed, affected, w, from, until)));
         }

@@ -72,32 +72,42 @@ class GoldJobTest {
   }
 
   @Test
-  void aRunningQueryKeepsRollupsAndDailyChangeFreshAsSilverGrows() throws Exception {
+  void aRunningGoldKeepsFiveMinutesOnItsTriggerAndTheCoarserTablesOnTheirOwnCadence()
+      throws Exception {
     Lakehouse lakehouse = new Lakehouse(dir.toUri().toString());
     String silver = emptySilver(lakehouse);
     SyntheticCandles path = new SyntheticCandles().path("LINKUSDT", 15, 3, 0.001, 0, 0);
     java.util.List<Row> minutes = path.toDataset(spark).orderBy("open_time").collectAsList();
     spark.createDataFrame(minutes.subList(0, 10), SyntheticCandles.SILVER).write()
         .format("delta").mode("append").save(silver);
-    GoldJob job = new GoldJob(new GoldConfig(15, java.time.Duration.ofMillis(200),
-        java.time.Duration.ofHours(1)));
-    org.apache.spark.sql.streaming.StreamingQuery query = job.start(TestSpark.context(lakehouse));
+    // 5m every 200 ms; the 1h/1d rollups and the daily change now, then not for an hour.
+    GoldConfig config = new GoldConfig(15, java.time.Duration.ofMillis(200),
+        java.time.Duration.ofHours(1), java.time.Duration.ofHours(1));
+    GoldJob job = new GoldJob(config);
+    io.marketlake.common.spark.LayerContext ctx = TestSpark.context(lakehouse);
+    org.apache.spark.sql.streaming.StreamingQuery fiveMinutes = job.startFiveMinutes(ctx);
+    org.apache.spark.sql.streaming.StreamingQuery coarse = job.start(ctx);
     try {
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
           .until(() -> count(lakehouse.goldCandles("5m"), "complete") == 2
-              && candles24h("LINKUSDT") == 10L);
+              && candles24h("LINKUSDT") == 10L && count(lakehouse.goldCandles("1h"), "true") == 1);
       spark.createDataFrame(minutes.subList(10, 15), SyntheticCandles.SILVER).write()
           .format("delta").mode("append").save(silver);
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-          .until(() -> count(lakehouse.goldCandles("5m"), "complete") == 3
-              && candles24h("LINKUSDT") == 15L);
+          .until(() -> count(lakehouse.goldCandles("5m"), "complete") == 3);
+      // The coarser query has not run again: its next batch is an hour away.
+      assertThat(candles24h("LINKUSDT")).isEqualTo(10L);
     } finally {
-      query.stop();
+      fiveMinutes.stop();
+      coarse.stop();
     }
     assertThat(job.result(0).silverChangesRead()).isEqualTo(15);
-    // Written by the first micro-batch; not due again within the hour.
+    // Written by the coarser query's first micro-batch; not due again within the hour.
     assertThat(DeltaTable.forPath(spark, lakehouse.goldFeatures()).history().count())
         .isEqualTo(1);
+    // Each query has its own checkpoint: an available-now run brings the coarser tables up.
+    new GoldJob(GoldConfig.defaults().withHorizon(15)).run(ctx);
+    assertThat(candles24h("LINKUSDT")).isEqualTo(15L);
   }
 
   /** An empty silver-shaped table with its change feed, as silver creates it. */

@@ -180,6 +180,7 @@ class TerraformTest {
         lakehouse.goldCandles("1d"), lakehouse.goldCandles5mLive(),
         lakehouse.goldCandles5mLiveBatches(), lakehouse.goldDailyChange(), lakehouse.goldFeatures(),
         lakehouse.checkpoint(io.marketlake.gold.GoldJob.QUERY),
+        lakehouse.checkpoint(io.marketlake.gold.GoldJob.FIVE_MINUTE_QUERY),
         lakehouse.checkpoint(io.marketlake.gold.FiveMinuteStream.QUERY),
         lakehouse.leases(LeasedJob.GOLD.id()), lakehouse.leases(LeasedJob.GOLD_5M.id())));
     writes.put("train", List.of(lakehouse.goldModelRuns(), lakehouse.goldPredictions(),

@@ -204,9 +204,12 @@ public final class Live {
         config.horizonMinutes()));
     ModelLoop modelLoop = null;
     try (BackgroundPoll poll = BackgroundPoll.start(ingest, pollLog)) {
-      step("Streaming: bronze, silver, gold every %s s; scoring every %s s, retraining every %s",
-          config.trigger().toMillis() / 1000.0, config.scoreEvery().toMillis() / 1000.0,
-          config.retrainEvery());
+      step("Streaming: bronze, silver, gold 5m every %s s; gold 1h, 1d and daily change every"
+          + " %s s; scoring every %s s, retraining every %s",
+          config.trigger().toMillis() / 1000.0,
+          GoldConfig.DEFAULT_ROLLUPS_EVERY.toMillis() / 1000.0,
+          config.scoreEvery().toMillis() / 1000.0,
+          config.retrainEvery().toString().substring(2).toLowerCase(java.util.Locale.ROOT));
       queries.add(inPool(spark, "bronze", () -> new BronzeJob(new BronzeConfig(
           services.kafkaBootstrap(), services.topic(), BronzeConfig.DEFAULT_STARTING_OFFSETS,
           null, true, config.trigger(), services.sparkKafkaOptions())).start(ctx)));
@@ -214,8 +217,10 @@ public final class Live {
       queries.add(inPool(spark, "silver", () -> new SilverJob(SilverConfig.defaults()
           .withTrigger(config.trigger())).start(ctx)));
       awaitTable(spark, ctx.tables().silverCandles1m(), poll);
-      queries.add(inPool(spark, "gold", () -> new GoldJob(new GoldConfig(
-          config.horizonMinutes(), config.trigger(), config.retrainEvery())).start(ctx)));
+      GoldJob gold = new GoldJob(new GoldConfig(config.horizonMinutes(), config.trigger(),
+          config.retrainEvery()));
+      queries.add(inPool(spark, "gold_5m", () -> gold.startFiveMinutes(ctx)));
+      queries.add(inPool(spark, "gold", () -> gold.start(ctx)));
       modelLoop = new ModelLoop(model, ctx);
       modelLoop.start();
       ModelLoop loop = modelLoop;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * The content of one lease object: who holds it and since when. Times are ISO-8601 UTC on the
@@ -46,6 +47,14 @@ public record LeaseRecord(
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** Whether {@code other} is a record of the same holding: epoch, holder and start alike. */
+  boolean sameHolding(LeaseRecord other) {
+    return job.equals(other.job) && epoch == other.epoch && host.equals(other.host)
+        && Objects.equals(bootId, other.bootId) && pid == other.pid
+        && Objects.equals(processStart, other.processStart)
+        && Objects.equals(startedAt, other.startedAt);
   }
 
   LeaseRecord heartbeat(Instant now) {

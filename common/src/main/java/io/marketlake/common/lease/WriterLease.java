@@ -286,7 +286,7 @@ public final class WriterLease implements AutoCloseable {
             + "; stopped this run, the other writer goes on");
         return false;
       }
-      Optional<String> renewed = store.replace(job, next.epoch(), next.toJson(), expected);
+      Optional<String> renewed = replaceOwn(next, expected);
       if (renewed.isEmpty()) {
         lose(job + " lease lost: " + where + " was changed or deleted by someone else;"
             + " stopped this run");
@@ -353,7 +353,7 @@ public final class WriterLease implements AutoCloseable {
       expected = version;
     }
     try {
-      if (store.replace(job, released.epoch(), released.toJson(), expected).isEmpty()) {
+      if (replaceOwn(released, expected).isEmpty()) {
         throw new IOException("it was changed or deleted by someone else");
       }
     } catch (IOException | RuntimeException e) {
@@ -362,6 +362,25 @@ public final class WriterLease implements AutoCloseable {
           + " on another machine waits until it expires, " + expiry(heartbeat).toSeconds()
           + " s");
     }
+  }
+
+  /**
+   * Rewrites our epoch's object with {@code content} if it is still at {@code expected}, or still
+   * holds a record of this holder's: a write of ours may have landed unanswered (a timeout, or
+   * the client's retry of a PUT whose answer was lost, which then meets that very write), and
+   * leaves us a stale version. Only a record that is not ours (edited or released by hand) or
+   * no object at all (deleted) is someone else's change.
+   */
+  private Optional<String> replaceOwn(LeaseRecord content, String expected) throws IOException {
+    Optional<String> replaced = store.replace(job, content.epoch(), content.toJson(), expected);
+    if (replaced.isPresent()) return replaced;
+    Optional<LeaseStore.Stored> stored = store.read(job, content.epoch());
+    if (stored.isEmpty() || stored.get().version().equals(expected)) return Optional.empty();
+    LeaseRecord found = LeaseRecord.parse(stored.get().content());
+    if (found == null || found.releasedAt() != null || !found.sameHolding(content)) {
+      return Optional.empty();
+    }
+    return store.replace(job, content.epoch(), content.toJson(), stored.get().version());
   }
 
   private static void deleteQuietly(LeaseStore store, String job, long epoch) {

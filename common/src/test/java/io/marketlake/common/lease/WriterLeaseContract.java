@@ -221,6 +221,39 @@ public abstract class WriterLeaseContract {
   }
 
   @Test
+  void aHolderWhoseRecordWasRewrittenByAnotherStops() throws Exception {
+    String job = newJob();
+    try (WriterLease held = WriterLease.acquire(store(), job, FAST, LeaseHolder.current())) {
+      String version = store().read(job, 1).orElseThrow().version();
+      LeaseRecord other = new LeaseRecord(job, 1, "other-host", "other-boot", 4242, null,
+          Instant.now().toString(), Instant.now().toString(), FAST.toMillis(), null);
+      assertThat(store().replace(job, 1, other.toJson(), version)).isPresent();
+      await().atMost(Duration.ofSeconds(10)).until(() -> held.lostException() != null);
+      assertThat(held.lostException()).hasMessageContaining("was changed or deleted by someone"
+          + " else");
+    }
+  }
+
+  @Test
+  void aRenewalThatLandedUnansweredIsNotTakenForALoss() throws Exception {
+    String job = newJob();
+    AtomicInteger answersToLose = new AtomicInteger();
+    LeaseStore flaky = new AnswerLostWhen(store(), answersToLose);
+    try (WriterLease held = WriterLease.acquire(flaky, job, FAST, LeaseHolder.current())) {
+      // The next rewrite lands but its answer is lost (a timeout): the holder keeps a stale
+      // version, and a client retry of that PUT would meet its own write with a 412.
+      answersToLose.set(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> answersToLose.get() == 0);
+      String afterLostAnswer = held.record().heartbeatAt();
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> !held.record().heartbeatAt().equals(afterLostAnswer));
+      assertThat(held.lostException()).isNull();
+    }
+    LeaseRecord released = LeaseRecord.parse(store().read(job, 1).orElseThrow().content());
+    assertThat(released.releasedAt()).as("released on close").isNotNull();
+  }
+
+  @Test
   void aRunThatCouldNotRenewStopsAndTheNextRunInTheSameProcessStarts() throws Exception {
     String job = newJob();
     java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
@@ -263,6 +296,49 @@ public abstract class WriterLeaseContract {
       assertThat(held.lostException()).isNull();
       assertThatThrownBy(() -> WriterLease.acquire(store(), job, SLOW, otherHost()))
           .isInstanceOf(LeaseHeldException.class);
+    }
+  }
+
+  /**
+   * A store whose rewrites land but, while {@code answersToLose} is positive, answer with a
+   * timeout: as S3 when the response is lost on the way back.
+   */
+  private record AnswerLostWhen(LeaseStore store, AtomicInteger answersToLose)
+      implements LeaseStore {
+    @Override
+    public String location(String job) {
+      return store.location(job);
+    }
+
+    @Override
+    public List<Long> epochs(String job) throws java.io.IOException {
+      return store.epochs(job);
+    }
+
+    @Override
+    public java.util.Optional<Stored> read(String job, long epoch) throws java.io.IOException {
+      return store.read(job, epoch);
+    }
+
+    @Override
+    public java.util.Optional<String> create(String job, long epoch, byte[] content)
+        throws java.io.IOException {
+      return store.create(job, epoch, content);
+    }
+
+    @Override
+    public java.util.Optional<String> replace(String job, long epoch, byte[] content,
+        String expectedVersion) throws java.io.IOException {
+      java.util.Optional<String> replaced = store.replace(job, epoch, content, expectedVersion);
+      if (replaced.isPresent() && answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new java.io.IOException("Read timed out");
+      }
+      return replaced;
+    }
+
+    @Override
+    public void delete(String job, long epoch) throws java.io.IOException {
+      store.delete(job, epoch);
     }
   }
 
