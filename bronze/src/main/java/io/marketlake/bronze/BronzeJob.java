@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.to_date;
 
-import io.delta.tables.DeltaTable;
+import io.marketlake.common.spark.DeltaCreate;
 import io.marketlake.common.lease.LeasedJob;
 import io.marketlake.common.spark.LayerContext;
 import io.marketlake.common.spark.SparkLeases;
@@ -132,8 +132,7 @@ public final class BronzeJob {
       // As the stream's own first write would make them: every column nullable.
       nullable = nullable.add(field.name(), field.dataType(), true, field.metadata());
     }
-    DeltaTable.createIfNotExists(spark)
-        .location(table)
+    DeltaCreate.ifMissing(spark, table)
         .addColumns(nullable)
         .partitionedBy("ingest_date")
         .property("delta.dataSkippingStatsColumns", STATS_COLUMNS)

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 
 import io.delta.tables.DeltaTable;
+import io.marketlake.common.spark.DeltaCreate;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.UsageException;
 import io.marketlake.common.lease.LeasedJob;
@@ -196,11 +197,11 @@ public final class FiveMinuteStream {
           + " version: delete it and " + lakehouse.checkpoint(QUERY) + " to rebuild it"
           + " from silver");
     }
-    DeltaTable.createIfNotExists(spark).location(live).addColumns(windows(silver).schema())
+    DeltaCreate.ifMissing(spark, live).addColumns(windows(silver).schema())
         .comment("Live 5m OHLCV per symbol from silver's inserted candles; complete once all"
             + " five minutes are in.")
         .execute();
-    DeltaTable.createIfNotExists(spark).location(batchesTable(lakehouse)).addColumns(BATCHES)
+    DeltaCreate.ifMissing(spark, batchesTable(lakehouse)).addColumns(BATCHES)
         .comment("One row per micro-batch of the live 5m query.")
         .execute();
   }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
 import io.delta.tables.DeltaTable;
+import io.marketlake.common.spark.DeltaCreate;
 import io.marketlake.common.UsageException;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.spark.DeltaCommits;
@@ -165,12 +166,12 @@ public final class GoldJob {
     for (RollupWindow w : RollupWindow.values()) {
       String table = tables.goldCandles(w.label());
       Dataset<Row> empty = Rollups.rollup(spark.read().format("delta").load(silver).limit(0), w);
-      DeltaTable.createIfNotExists(spark).location(table).addColumns(empty.schema())
+      DeltaCreate.ifMissing(spark, table).addColumns(empty.schema())
           .comment(w.label() + " OHLCV candles per symbol, rolled up from silver 1m candles.")
           .property("delta.enableChangeDataFeed", "true")
           .execute();
     }
-    DeltaTable.createIfNotExists(spark).location(tables.goldDailyChange())
+    DeltaCreate.ifMissing(spark, tables.goldDailyChange())
         .addColumns(DailyChange.compute(spark.read().format("delta").load(silver).limit(0))
             .schema())
         .comment("Last price and rolling 24 hours per symbol, as of its newest candle.")

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
+import io.marketlake.common.spark.DeltaCreate;
 import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.List;
@@ -106,7 +107,7 @@ final class TrendPredictions {
 
   /** Creates the table, or adds the outcome columns to one written before they existed. */
   static void createOrMigrate(SparkSession spark, String table, StructType schema) {
-    DeltaTable.createIfNotExists(spark).location(table).addColumns(schema)
+    DeltaCreate.ifMissing(spark, table).addColumns(schema)
         .comment("Predicted direction of the close horizon_minutes after as_of, per model, and"
             + " once the horizon has passed, what happened.")
         .execute();

@@ -1,6 +1,7 @@
 package io.marketlake.silver;
 
 import io.delta.tables.DeltaTable;
+import io.marketlake.common.spark.DeltaCreate;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -99,8 +100,7 @@ final class SilverTables {
 
   static void createLedgerIfMissing(SparkSession spark, String exchangeGaps,
       String completeness) {
-    DeltaTable.createIfNotExists(spark)
-        .location(exchangeGaps)
+    DeltaCreate.ifMissing(spark, exchangeGaps)
         .addColumns(EXCHANGE_GAPS)
         .comment("Ranges the exchange answered as having no candles, one row per (source,"
             + " symbol, interval, gap_start) with the widest end answered.")
@@ -113,8 +113,7 @@ final class SilverTables {
       }
       return;
     }
-    DeltaTable.createIfNotExists(spark)
-        .location(completeness)
+    DeltaCreate.ifMissing(spark, completeness)
         .addColumns(COMPLETENESS)
         .comment("The completeness ledger: per source, symbol and UTC day, the minutes expected,"
             + " present, answered empty by the exchange, and missing (with their ranges).")
@@ -123,8 +122,7 @@ final class SilverTables {
 
   static void createIfMissing(SparkSession spark, String candles, String quarantine,
       String metrics) {
-    DeltaTable.createIfNotExists(spark)
-        .location(candles)
+    DeltaCreate.ifMissing(spark, candles)
         .addColumns(CANDLES)
         .partitionedBy("open_date")
         .comment("One row per (symbol, interval, open_time): the newest version of each candle.")
@@ -132,13 +130,11 @@ final class SilverTables {
         .property("delta.autoOptimize.optimizeWrite", "true")
         .property("delta.checkpointInterval", "20")
         .execute();
-    DeltaTable.createIfNotExists(spark)
-        .location(quarantine)
+    DeltaCreate.ifMissing(spark, quarantine)
         .addColumns(QUARANTINE)
         .comment("Rows refused by a quarantine rule, with their bronze coordinates.")
         .execute();
-    DeltaTable.createIfNotExists(spark)
-        .location(metrics)
+    DeltaCreate.ifMissing(spark, metrics)
         .addColumns(QUALITY_METRICS)
         .comment("Per-rule pass/fail counts of every silver micro-batch.")
         .execute();
