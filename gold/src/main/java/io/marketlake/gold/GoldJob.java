@@ -58,6 +58,8 @@ public final class GoldJob {
       EnumSet.of(RollupWindow.ONE_HOUR, RollupWindow.ONE_DAY);
 
   private final GoldConfig config;
+  /** The lakehouse whose tables this job has made sure of, or null. */
+  private String tablesCreatedIn;
   private final Map<RollupWindow, Long> windowsMerged = new EnumMap<>(RollupWindow.class);
   private final java.util.concurrent.atomic.AtomicLong changesRead =
       new java.util.concurrent.atomic.AtomicLong();
@@ -156,7 +158,17 @@ public final class GoldJob {
         .start();
   }
 
-  private static void createTables(LayerContext ctx) {
+  /**
+   * Once per job and lakehouse: {@link #start} and {@link #startFiveMinutes} both need the
+   * tables, and a create's existence checks read every table's log.
+   */
+  private synchronized void createTables(LayerContext ctx) {
+    if (ctx.tables().root().equals(tablesCreatedIn)) return;
+    createTablesIfMissing(ctx);
+    tablesCreatedIn = ctx.tables().root();
+  }
+
+  private static void createTablesIfMissing(LayerContext ctx) {
     SparkSession spark = ctx.spark();
     Lakehouse tables = ctx.tables();
     String silver = tables.silverCandles1m();

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -96,7 +97,13 @@ class PollerFaultsIT {
     }
   }
 
+  /**
+   * The long variant of BrokerRestartIT's fault (the broker stopped during live polling, checked
+   * there through bronze and silver): the fault suite's, {@code -Pfault-suite}.
+   */
   @Test
+  @EnabledIfSystemProperty(named = "marketlake.fault.suite", matches = "true",
+      disabledReason = "the fault suite's long variant: ./mvnw verify -Pfault-suite")
   void aBrokerDownFor30SecondsLosesNoMinuteAndDuplicatesNone() throws Exception {
     IngestConfig config = IngestConfig.of(exchange.baseUrl(), SYMBOLS, broker.bootstrapServers())
         .withTopic(topic).withStateDir(stateDir);

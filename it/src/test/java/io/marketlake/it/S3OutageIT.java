@@ -31,9 +31,9 @@ class S3OutageIT {
   static final Duration OUTAGE = Duration.ofSeconds(15);
   static final String SYMBOLS = "BTCUSDT,ETHUSDT,SOLUSDT";
   static final Instant TO = Instant.parse("2026-02-11T00:00:00Z");
-  static final Instant FROM = TO.minus(Duration.ofDays(10));
-  /** 10 days × 3 symbols. */
-  static final long CANDLES = 10 * 1440 * 3;
+  static final Instant FROM = TO.minus(Duration.ofDays(3));
+  /** 3 days × 3 symbols. */
+  static final long CANDLES = 3 * 1440 * 3;
 
   @TempDir static Path workdir;
   static EmbeddedStack stack;
@@ -73,7 +73,7 @@ class S3OutageIT {
     String table = layers.lakehouse.bronzeCandlesRaw();
     // Small micro-batches on a 1 s trigger: the outage lands inside one.
     StreamingQuery query = new io.marketlake.bronze.BronzeJob(
-        layers.bronzeConfig(4_000L, Duration.ofSeconds(1))).start(layers.ctx);
+        layers.bronzeConfig(1_500L, Duration.ofSeconds(1))).start(layers.ctx);
     String outcome;
     try {
       await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(commit(table, 1)));
@@ -104,8 +104,9 @@ class S3OutageIT {
   @Test
   void silverLosesAndDoublesNothingWhenS3GoesAwayMidBatch() throws Exception {
     StackLayers layers = loaded("silver-outage");
-    // Bronze in several commits, so that silver reads it in several micro-batches.
-    new io.marketlake.bronze.BronzeJob(layers.bronzeConfig(6_000L, null)).run(layers.ctx);
+    // Bronze in three commits of a file per Kafka partition, so that silver reads it in about six
+    // micro-batches (one file each): the outage comes after the second.
+    new io.marketlake.bronze.BronzeJob(layers.bronzeConfig(5_000L, null)).run(layers.ctx);
     String silver = layers.lakehouse.silverCandles1m();
     CompletableFuture<SilverJob.SilverResult> run = CompletableFuture.supplyAsync(() -> {
       try {
@@ -155,7 +156,7 @@ class S3OutageIT {
               layers.endpoints.kafkaBootstrap(), "--topic", layers.topic, "--lakehouse",
               layers.lakehouse.root(), "--s3-endpoint", layers.endpoints.s3Endpoint(),
               "--s3-access-key", layers.endpoints.s3AccessKey(), "--s3-secret-key",
-              layers.endpoints.s3SecretKey(), "--max-offsets-per-trigger", "4000"));
+              layers.endpoints.s3SecretKey(), "--max-offsets-per-trigger", "1500"));
       await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(commit(table, 1)));
       stack.s3().stop();
       failed = run.get(180, TimeUnit.SECONDS);

@@ -2,7 +2,16 @@ package io.marketlake.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketlake.bronze.BronzeConfig;
+import io.marketlake.bronze.BronzeJob;
 import io.marketlake.common.Defaults;
+import io.marketlake.common.spark.LayerContext;
+import io.marketlake.gold.GoldConfig;
+import io.marketlake.gold.GoldJob;
+import io.marketlake.gold.TrainConfig;
+import io.marketlake.gold.TrainJob;
+import io.marketlake.silver.SilverConfig;
+import io.marketlake.silver.SilverJob;
 import io.marketlake.common.spark.TestSpark;
 import io.marketlake.ingest.Backfill;
 import io.marketlake.ingest.IngestConfig;
@@ -23,9 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each layer's spark-submit jar, run in order by {@code org.apache.spark.deploy.SparkSubmit} (the
- * class {@code spark-submit} runs) against the local stack, each in its own JVM as on a cluster:
- * first in local mode, then on a real standalone cluster ({@link SparkCluster}: a master and two
- * workers, executors in JVMs of their own), and the two lakehouses must hold the same rows. The
+ * class {@code spark-submit} runs) against the local stack, each in its own JVM as on a cluster,
+ * on a real standalone cluster ({@link SparkCluster}: a master and two workers, executors in JVMs
+ * of their own), and the lakehouse must hold the same rows as the same jobs run in local mode in
+ * this JVM. Without the cluster pass (a developer's run), the jars are submitted in local mode. The
  * submitting JVM's classpath stands in for a cluster's: Spark, Delta, the Kafka connector and
  * S3A, but none of marketlake's modules and no picocli, so every one of our classes must come
  * from the layer jar, and on the cluster reach the executors from it. What a deployment gets
@@ -48,7 +58,14 @@ class SparkSubmitIT {
       Path buckets = stack.s3().dataDir().resolve(EmbeddedStack.BUCKET);
 
       Path local = buckets.resolve("lakehouse");
-      runLayers(Defaults.SPARK_MASTER, EmbeddedStack.LAKEHOUSE);
+      boolean cluster = clusterPass();
+      if (cluster) {
+        // The cluster pass submits every jar; the local reference it is compared with runs in
+        // this JVM (the same jobs, four spark-submit JVMs fewer: about 2 minutes).
+        runLayersInProcess(stack);
+      } else {
+        runLayers(Defaults.SPARK_MASTER, EmbeddedStack.LAKEHOUSE);
+      }
       assertThat(count(local.resolve("bronze/market_data_raw"))).isEqualTo(CANDLES);
       assertThat(count(local.resolve("silver/candles_1m"))).isEqualTo(CANDLES);
       assertThat(count(local.resolve("gold/candles_5m"))).isEqualTo(2 * 288);
@@ -59,12 +76,12 @@ class SparkSubmitIT {
       assertThat(count(local.resolve("gold/model_runs"))).isEqualTo(1);
       assertThat(count(local.resolve("gold/trend_predictions"))).isPositive();
 
-      if (!clusterPass()) {
+      if (!cluster) {
         System.out.println("SparkSubmitIT: the cluster pass is skipped: it runs in CI (CI=true,"
-            + " as .ci/run sets) or with -Dmarketlake.cluster=true (about 8 minutes on 2 cores)");
+            + " as .ci/run sets) or with -Dmarketlake.cluster=true (about 6 minutes on 2 cores)");
         return;
       }
-      Path cluster = buckets.resolve("cluster");
+      Path onCluster = buckets.resolve("cluster");
       try (SparkCluster spark = SparkCluster.start(workdir.resolve("cluster"), 2)) {
         runLayers(spark.masterUrl(), "s3a://" + EmbeddedStack.BUCKET + "/cluster",
             // Executors of their own, one core each, on both workers.
@@ -79,18 +96,18 @@ class SparkSubmitIT {
             "--trigger", "available-now"))
             .contains("gold-5m: " + CANDLES + " candles read");
       }
-      assertSameRows(local, cluster, "bronze/market_data_raw",
+      assertSameRows(local, onCluster, "bronze/market_data_raw",
           "topic, partition, offset, key, value");
-      assertSameRows(local, cluster, "silver/candles_1m",
+      assertSameRows(local, onCluster, "silver/candles_1m",
           "symbol, open_time, open, high, low, close, volume, trades, kafka_offset");
-      assertSameRows(local, cluster, "gold/candles_5m",
+      assertSameRows(local, onCluster, "gold/candles_5m",
           "symbol, window_start, open, high, low, close, volume, candle_count, complete");
-      assertSameRows(local, cluster, "gold/candles_1d",
+      assertSameRows(local, onCluster, "gold/candles_1d",
           "symbol, window_start, open, high, low, close, volume, candle_count, complete");
-      assertThat(count(cluster.resolve("gold/features")))
+      assertThat(count(onCluster.resolve("gold/features")))
           .isEqualTo(count(local.resolve("gold/features")));
-      assertThat(count(cluster.resolve("gold/model_runs"))).isEqualTo(1);
-      assertThat(count(cluster.resolve("gold/trend_predictions")))
+      assertThat(count(onCluster.resolve("gold/model_runs"))).isEqualTo(1);
+      assertThat(count(onCluster.resolve("gold/trend_predictions")))
           .isEqualTo(count(local.resolve("gold/trend_predictions")));
     }
   }
@@ -101,6 +118,24 @@ class SparkSubmitIT {
    */
   static boolean clusterPass() {
     return Boolean.getBoolean("marketlake.cluster") || "true".equals(System.getenv("CI"));
+  }
+
+  /**
+   * bronze, silver, gold and train in this JVM's Spark session (local mode), into the stack's own
+   * lakehouse, with the settings the submitted jobs get from their command lines' defaults.
+   */
+  private static void runLayersInProcess(EmbeddedStack stack) throws Exception {
+    long started = System.nanoTime();
+    LayerContext ctx = LayerContext.open("marketlake-it", stack.endpoints().lakehouseLocation(),
+        stack.endpoints().s3(), Defaults.SPARK_MASTER);
+    assertThat(new BronzeJob(BronzeConfig.defaults(stack.endpoints().kafkaBootstrap())
+        .withTopic(stack.endpoints().topic())).run(ctx).rowsWritten()).isEqualTo(CANDLES);
+    assertThat(new SilverJob(SilverConfig.defaults()).run(ctx).candlesInserted())
+        .isEqualTo(CANDLES);
+    new GoldJob(GoldConfig.defaults()).run(ctx);
+    assertThat(new TrainJob(TrainConfig.defaults().withFolds(2)).run(ctx).modelVersion()).isEqualTo(1);
+    System.out.printf("SparkSubmitIT: the local reference in this JVM: %.1f s%n",
+        (System.nanoTime() - started) / 1e9);
   }
 
   /** bronze, silver, gold and train, each submitted to {@code master}, into {@code lakehouse}. */

@@ -203,11 +203,14 @@ public final class Live {
     LiveModel model = new LiveModel(LiveModel.Config.every(config.retrainEvery(),
         config.horizonMinutes()));
     ModelLoop modelLoop = null;
+    // The features follow the model's schedule: nothing reads them between two trains.
+    GoldConfig goldConfig = new GoldConfig(config.horizonMinutes(), config.trigger(),
+        config.retrainEvery());
     try (BackgroundPoll poll = BackgroundPoll.start(ingest, pollLog)) {
       step("Streaming: bronze, silver, gold 5m every %s s; gold 1h, 1d and daily change every"
           + " %s s; scoring every %s s, retraining every %s",
           config.trigger().toMillis() / 1000.0,
-          GoldConfig.DEFAULT_ROLLUPS_EVERY.toMillis() / 1000.0,
+          goldConfig.rollupsEvery().toMillis() / 1000.0,
           config.scoreEvery().toMillis() / 1000.0,
           config.retrainEvery().toString().substring(2).toLowerCase(java.util.Locale.ROOT));
       queries.add(inPool(spark, "bronze", () -> new BronzeJob(new BronzeConfig(
@@ -217,8 +220,7 @@ public final class Live {
       queries.add(inPool(spark, "silver", () -> new SilverJob(SilverConfig.defaults()
           .withTrigger(config.trigger())).start(ctx)));
       awaitTable(spark, ctx.tables().silverCandles1m(), poll);
-      GoldJob gold = new GoldJob(new GoldConfig(config.horizonMinutes(), config.trigger(),
-          config.retrainEvery()));
+      GoldJob gold = new GoldJob(goldConfig);
       queries.add(inPool(spark, "gold_5m", () -> gold.startFiveMinutes(ctx)));
       queries.add(inPool(spark, "gold", () -> gold.start(ctx)));
       modelLoop = new ModelLoop(model, ctx);

@@ -154,8 +154,13 @@ public final class SilverJob {
       Dataset<Row> candidates = evaluated.filter(not(col("other_kind")));
       // Every count this batch needs, in one pass over the cached rows.
       QualityCheck.BatchCounts counts = quality.countBatch(evaluated);
-      appendMetrics(spark, tables, counts.rules(), batchId, appId);
-      failOnFailRules(candidates, counts.rules());
+      boolean failRuleFired = counts.rules().stream().anyMatch(
+          c -> c.rule().action() == QualityRule.Action.FAIL && c.failed() > 0);
+      if (failRuleFired) {
+        // The batch's metrics say why the run stops; then it stops, nothing merged.
+        appendMetrics(spark, tables, counts.rules(), batchId, appId);
+        failOnFailRules(candidates, counts.rules());
+      }
 
       if (counts.quarantined() > 0) {
         appendQuarantine(tables, candidates.filter(col("quarantined")), batchId,
@@ -166,6 +171,10 @@ public final class SilverJob {
       CandleMerger.MergeCounts merge = CandleMerger.merge(spark, tables.silverCandles1m(),
           CandleMerger.toSilverRows(CandleMerger.latestPerCandle(accepted)),
           counts.acceptedDays());
+      // After the MERGE, not before: the candles are what someone waits for (a commit less on
+      // the way to a fresh silver row). The append is idempotent per (query, batch), so a batch
+      // replayed after a crash between the two writes records its metrics once.
+      appendMetrics(spark, tables, counts.rules(), batchId, appId);
       long answers = recordEmptyAnswersAndLedger(spark, tables, evaluated, counts, batchId,
           appId);
 

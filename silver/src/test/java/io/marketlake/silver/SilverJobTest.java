@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -265,6 +266,10 @@ class SilverJobTest {
             + " e.g. {\"schema_version\":1,\"kind\":\"candle\"")
         .hasMessageEndingWith(" at md/0@0");
     assertThat(spark.read().format("delta").load(lakehouse.silverCandles1m()).count()).isZero();
+    // The stopped batch's metrics are written (the MERGE is not): they say why it stopped.
+    assertThat(spark.read().format("delta").load(lakehouse.silverQualityMetrics())
+        .filter("rule = 'big_trades'").select("rows_failed").as(Encoders.LONG())
+        .collectAsList()).containsExactly(1L);
   }
 
   @Test
