@@ -27,10 +27,13 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Run marketlake's benchmarks and print measured figures.")
 public final class BenchmarkSuite implements Callable<Integer> {
-  static final List<String> ALL = List.of("bronze", "backfill", "merge", "freshness");
+  /** In the order they run: breakdown last, since it starts a demo on a stack of its own. */
+  static final List<String> ALL = List.of("bronze", "backfill", "merge", "freshness",
+      "breakdown");
 
   @Option(names = "--only", split = ",", paramLabel = "NAME",
-      description = "Run only these: bronze, backfill, merge, freshness (default: all).")
+      description = "Run only these: bronze, backfill, merge, freshness, breakdown (default:"
+          + " all).")
   List<String> only = new ArrayList<>(ALL);
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the figures (markdown) here.")
@@ -92,20 +95,23 @@ public final class BenchmarkSuite implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Set<String> chosen = new LinkedHashSet<>(only);
-    for (String name : chosen) {
+    for (String name : only) {
       if (!ALL.contains(name)) {
         throw new UsageException("Unknown benchmark '" + name + "': expected one of "
             + String.join(", ", ALL) + " (--only)");
       }
     }
+    Set<String> chosen = new LinkedHashSet<>(ALL);
+    chosen.retainAll(only);
     if (mergeDays.size() != 2) throw new UsageException("--merge-days takes two sizes, e.g. 30,300");
     Duration trigger = io.marketlake.common.Durations.parse("--freshness-trigger",
         freshnessTrigger);
     deleteRecursively(workdir);
     List<Figures.Section> sections = new ArrayList<>();
-    // Freshness runs live, which brings its own stack; the others share this one.
-    boolean needsStack = chosen.stream().anyMatch(name -> !name.equals("freshness"));
+    // Freshness runs live and breakdown the demo, each on a stack of its own; the others share
+    // this one.
+    boolean needsStack = chosen.stream()
+        .anyMatch(name -> !name.equals("freshness") && !name.equals("breakdown"));
     try (EmbeddedStack stack = needsStack ? EmbeddedStack.start(StackOptions.defaults(workdir))
         : null) {
       SparkSession spark = null;
@@ -127,6 +133,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
               backfillLimit).run());
           case "merge" -> done.add(new MergeScaling(stack, spark, mergeSymbols, mergeDays.get(0),
               mergeDays.get(1), rounds).run());
+          case "breakdown" -> done.add(new DemoBreakdown(workdir.resolve("breakdown")).run());
           default -> {
             for (double speed : freshnessSpeeds) {
               Figures.Section section = new Freshness(workdir.resolve(Figures.format("live-%.0fx",

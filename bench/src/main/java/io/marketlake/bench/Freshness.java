@@ -86,6 +86,9 @@ final class Freshness {
       Awaitility.await("the first model").atMost(Duration.ofMinutes(20))
           .pollInterval(Duration.ofSeconds(2))
           .until(() -> endedNot(result) && running.modelsTrained().getAsLong() > 0);
+      // Spark jobs per micro-batch, from here on: the fixed cost of each batch, counted.
+      SparkWork work = new SparkWork();
+      running.context().spark().sparkContext().addSparkListener(work);
       long measureFrom = System.currentTimeMillis() + SETTLE.toMillis();
       long measureTo = measureFrom + Duration.ofMinutes(minutes).toMillis();
       System.out.println(Figures.format("  first model trained; measuring candles that close"
@@ -104,7 +107,9 @@ final class Freshness {
         System.out.println("  not every candle was through every hop " + CATCH_UP.toMinutes()
             + " minutes after the window: the pipeline fell behind");
       }
-      return hops.section(batchTable(running.queries()));
+      running.context().spark().sparkContext().listenerBus().waitUntilEmpty(60_000);
+      running.context().spark().sparkContext().removeSparkListener(work);
+      return hops.section(batchTable(running.queries(), work.jobs()));
     } finally {
       live.stop();
       result.handle((r, e) -> null).get(5, TimeUnit.MINUTES);
@@ -224,7 +229,9 @@ final class Freshness {
           Figures.format("bench/run.sh --only freshness --freshness-speed %.0f", speed),
           List.of(setup, "**" + String.join("; ", headline) + "**"),
           table.markdown() + "\nMicro-batches of the live queries that had input (Spark's own"
-              + " durations, the newest 100 per query; the phases are medians):\n\n" + batches);
+              + " durations, the newest 100 per query; the phases are medians; the Spark jobs are"
+              + " those of the batches that started in the measured window, counted by a"
+              + " listener on the driver):\n\n" + batches);
     }
   }
 
@@ -291,12 +298,14 @@ final class Freshness {
         .add("close", "long").add("visible", "long"));
   }
 
-  private static String batchTable(List<StreamingQuery> queries) {
+  private static String batchTable(List<StreamingQuery> queries, List<SparkWork.Job> jobs) {
     List<String> phases = List.of("latestOffset", "getBatch", "queryPlanning", "walCommit",
         "addBatch", "commitOffsets");
     List<String> header = new ArrayList<>(List.of("query", "micro-batches", "p50 (s)",
         "p95 (s)"));
     phases.forEach(p -> header.add(p + " p50"));
+    header.addAll(List.of("Spark jobs per batch p50", "tasks per batch p50",
+        "in Spark jobs per batch p50 (s)"));
     Figures.Table batches = new Figures.Table(header.toArray(String[]::new));
     for (StreamingQuery q : queries) {
       var withInput = Arrays.stream(q.recentProgress()).filter(p -> p.numInputRows() > 0)
@@ -311,6 +320,15 @@ final class Freshness {
             .mapToDouble(p -> p.durationMs().get(phase)).toArray();
         cells.add(Figures.format("%.2f", Figures.median(t) / 1000));
       }
+      var perBatch = jobs.stream().filter(j -> q.id().toString().equals(j.queryId())
+              && j.batchId() != null)
+          .collect(java.util.stream.Collectors.groupingBy(SparkWork.Job::batchId)).values();
+      cells.add(Figures.format("%.0f", Figures.median(perBatch.stream()
+          .mapToDouble(List::size).toArray())));
+      cells.add(Figures.format("%.0f", Figures.median(perBatch.stream()
+          .mapToDouble(b -> b.stream().mapToInt(SparkWork.Job::tasks).sum()).toArray())));
+      cells.add(Figures.format("%.1f", Figures.median(perBatch.stream()
+          .mapToDouble(SparkWork::busySeconds).toArray())));
       batches.row(cells.toArray());
     }
     return batches.markdown();

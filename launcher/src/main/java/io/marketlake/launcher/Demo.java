@@ -38,10 +38,24 @@ public final class Demo {
   private final PrintStream out;
   private static final int STAGES = 7;
   private final Map<String, Duration> stageTimes = new LinkedHashMap<>();
+  private final StageListener listener;
 
   public Demo(DemoConfig config, PrintStream out) {
+    this(config, out, new StageListener() {});
+  }
+
+  /** A demo that tells {@code listener} when each stage starts and ends (benchmarks use it). */
+  public Demo(DemoConfig config, PrintStream out, StageListener listener) {
     this.config = config;
     this.out = out;
+    this.listener = listener;
+  }
+
+  /** Told, on the demo's thread, around each stage: stack, ingest, bronze, silver, ... */
+  public interface StageListener {
+    default void started(String stage) {}
+
+    default void finished(String stage) {}
   }
 
   /** What the demo did: per-stage times, table sizes, the model and its latest predictions. */
@@ -110,9 +124,16 @@ public final class Demo {
       throws Exception {
     out.printf("[%d/%d] %s ...%n", number, of, title);
     out.flush();
+    listener.started(name);
     long started = System.nanoTime();
-    T result = work.run();
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    T result;
+    Duration took;
+    try {
+      result = work.run();
+    } finally {
+      took = Duration.ofNanos(System.nanoTime() - started);
+      listener.finished(name);
+    }
     stageTimes.put(name, took);
     out.printf("      done in %.1f s%n", took.toMillis() / 1000.0);
     return result;
