@@ -88,7 +88,8 @@ final class Freshness {
           .until(() -> endedNot(result) && running.modelsTrained().getAsLong() > 0);
       // Spark jobs per micro-batch, from here on: the fixed cost of each batch, counted.
       SparkWork work = new SparkWork();
-      running.context().spark().sparkContext().addSparkListener(work);
+      org.apache.spark.SparkContext driver = running.context().spark().sparkContext();
+      driver.addSparkListener(work);
       long measureFrom = System.currentTimeMillis() + SETTLE.toMillis();
       long measureTo = measureFrom + Duration.ofMinutes(minutes).toMillis();
       System.out.println(Figures.format("  first model trained; measuring candles that close"
@@ -107,8 +108,8 @@ final class Freshness {
         System.out.println("  not every candle was through every hop " + CATCH_UP.toMinutes()
             + " minutes after the window: the pipeline fell behind");
       }
-      running.context().spark().sparkContext().listenerBus().waitUntilEmpty(60_000);
-      running.context().spark().sparkContext().removeSparkListener(work);
+      driver.listenerBus().waitUntilEmpty(60_000);
+      driver.removeSparkListener(work);
       return hops.section(batchTable(running.queries(), work.jobs()));
     } finally {
       live.stop();

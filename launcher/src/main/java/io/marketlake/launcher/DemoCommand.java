@@ -33,7 +33,7 @@ public final class DemoCommand implements Callable<Integer> {
           + " incremental one.")
   Path workdir;
 
-  @Option(names = "--days", defaultValue = "7",
+  @Option(names = "--days", defaultValue = "" + DemoConfig.DEFAULT_DAYS,
       description = "Whole UTC days of history to backfill (default: ${DEFAULT-VALUE}).")
   int days;
 
@@ -41,7 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Symbols to backfill (default: ${DEFAULT-VALUE}).")
   String symbols;
 
-  @Option(names = "--seed", defaultValue = "42",
+  @Option(names = "--seed", defaultValue = "" + DemoConfig.DEFAULT_SEED,
       description = "Seed of the simulated exchange's price paths (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -62,7 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir = workdir == null ? DEFAULT_WORKDIR : workdir;
     if (workdir == null && Files.exists(dir)) deleteRecursively(dir);
     return new DemoConfig(dir.toAbsolutePath(), Symbols.parse(symbols), days,
-        LocalDate.now(ZoneOffset.UTC), seed, horizon, 3, keepRunning, progress);
+        LocalDate.now(ZoneOffset.UTC), seed, horizon, DemoConfig.DEFAULT_FOLDS, keepRunning,
+        progress);
   }
 
   @Override

@@ -13,6 +13,10 @@ import java.util.List;
  */
 public record DemoConfig(Path workdir, List<String> symbols, int days, LocalDate lastDay,
     long seed, int horizonMinutes, int folds, boolean keepRunning, boolean progress) {
+  /** What {@code marketlake demo} runs without options (the benchmarks run the same). */
+  public static final int DEFAULT_DAYS = 7;
+  public static final long DEFAULT_SEED = 42;
+  public static final int DEFAULT_FOLDS = 3;
 
   public DemoConfig {
     symbols = List.copyOf(symbols);
