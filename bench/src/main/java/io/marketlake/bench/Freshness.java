@@ -217,8 +217,8 @@ final class Freshness {
       }
       String setup = Figures.format("`marketlake live` (one local[2] driver: poller, bronze,"
               + " silver, gold 5m on a %s s trigger, gold 1h/1d/daily change every %s s,"
-              + " scoring every 2 s), %d symbols at %s×; the first"
-              + " model trained on %d h of backfilled history, then every candle that closed in"
+              + " scoring at each silver commit and at least every 2 s), %d symbols at %s×;"
+              + " the first model trained on %d h of backfilled history, then every candle that closed in"
               + " %d minutes of wall time (%d candle-minutes, %d 5m windows), allowed %d minutes"
               + " more to arrive",
           trigger.toMillis() / 1000.0,

@@ -268,6 +268,16 @@ public final class GoldJob {
       Dataset<Row> affected = Rollups.candlesIn(
           spark.read().format("delta").load(tables.silverCandles1m()),
           touchedCoarsest, coarsest, from, until).localCheckpoint(true);
+      if (windows.size() == 1) {
+        // The live 5m query: one MERGE, on the stream's own thread.
+        RollupWindow w = windows.iterator().next();
+        long merged = mergeWindows(spark, tables.goldCandles(w.label()), changed, affected, w,
+            from, until);
+        synchronized (this) {
+          windowsMerged.merge(w, merged, Long::sum);
+        }
+        return newestChange;
+      }
       // The tables are independent: MERGE them concurrently.
       ExecutorService pool = Executors.newFixedThreadPool(windows.size());
       try {
@@ -297,18 +307,19 @@ public final class GoldJob {
     Dataset<Row> touched = Rollups.touchedWindows(changed, w);
     Dataset<Row> recomputed =
         Rollups.rollup(Rollups.candlesIn(affected, touched, w, from, until), w);
-    DeltaTable table = DeltaTable.forPath(spark, rollupTable);
     // The range on the target lets Delta skip every file of the table outside the touched days:
     // the MERGE's cost follows the change, not the table's size.
-    table.as("t")
+    DeltaCommits.MergeCounts merged = DeltaCommits.merged(
+        DeltaTable.forPath(spark, rollupTable).as("t")
         .merge(recomputed.as("s"), "t.window_start >= TIMESTAMP '" + from.toInstant()
             + "' AND t.window_start < TIMESTAMP '" + until.toInstant() + "'"
             + " AND t.symbol = s.symbol AND t.window_start = s.window_start")
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
-        .execute();
-    // Counted from the MERGE's own commit rather than by another pass over the data.
-    return DeltaCommits.metric(table.history(1).first(), "numSourceRows");
+        .execute());
+    // Every recomputed window either replaced its row or was inserted: counted by the MERGE
+    // itself rather than by another pass over the data.
+    return merged.affected();
   }
 
   private static Timestamp floor(Timestamp t, RollupWindow w) {

@@ -17,6 +17,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import scala.Option;
 
 /**
  * The model side of {@code live}: each {@link #tick} scores every minute that silver gained since
@@ -83,6 +85,14 @@ public final class LiveModel {
   private Timestamp newestSeen;
   private String noTrainBecause;
   private long lastOutcomesNanos;
+  /** The model_runs row of the model served, read again after each train. */
+  private Row served;
+  /** The model version and silver version the last complete tick saw. */
+  private int scoredWithVersion = -1;
+  private long silverVersionSeen = -1;
+  private boolean silverSeen;
+  /** The predictions table this model has created or migrated, once. */
+  private String predictionsReadyIn;
 
   public LiveModel(Config config) {
     this.config = config;
@@ -104,11 +114,16 @@ public final class LiveModel {
   public Tick scoreNewMinutes(LayerContext ctx, TrainJob.TrainResult trained) throws Exception {
     SparkSession spark = ctx.spark();
     Lakehouse tables = ctx.tables();
-    var newest = ModelVersions.newestCommitted(spark, tables);
-    if (newest.isEmpty() || !DeltaTable.isDeltaTable(spark, tables.silverCandles1m())) {
-      return new Tick(null, trained, 0, 0, noTrainBecause);
+    // The caller holds the train lease: model_runs changes only when this object trains, so it
+    // is read again only then (a Spark job at every tick otherwise).
+    if (served == null || trained != null) {
+      served = ModelVersions.newestCommitted(spark, tables).orElse(null);
     }
-    Row model = newest.get();
+    if (served == null) return new Tick(null, trained, 0, 0, noTrainBecause);
+    // Once there, silver stays a table: checked until then only (each check asks the store).
+    if (!silverSeen) silverSeen = DeltaTable.isDeltaTable(spark, tables.silverCandles1m());
+    if (!silverSeen) return new Tick(null, trained, 0, 0, noTrainBecause);
+    Row model = served;
     int version = model.getAs("model_version");
     int horizon = model.getAs("horizon_minutes");
     Timestamp dataTo = model.getAs("data_to");
@@ -119,9 +134,17 @@ public final class LiveModel {
       newestSeen = null;
       scoredUpTo.putAll(scoredSoFar(spark, tables.goldPredictions(), version));
     }
+    // Silver's version, from its log alone: a tick with no new silver commit since the last one
+    // has nothing to score and no outcome to fill, and costs no Spark job.
+    long silverVersion = DeltaLog.forTable(spark, tables.silverCandles1m())
+        .update(false, Option.empty(), Option.empty()).version();
+    if (version == scoredWithVersion && silverVersion == silverVersionSeen) {
+      return new Tick(version, trained, 0, 0, noTrainBecause);
+    }
     Dataset<Row> silver = spark.read().format("delta").load(tables.silverCandles1m());
     Timestamp newestCandle = silver.agg(max("open_time")).first().getTimestamp(0);
     if (newestCandle == null || newestCandle.equals(newestSeen)) {
+      seen(version, silverVersion);
       return new Tick(version, trained, 0, 0, noTrainBecause);
     }
     // A restart after a long stop scores the latest minutes only, as train does.
@@ -140,7 +163,14 @@ public final class LiveModel {
       lastOutcomesNanos = System.nanoTime();
     }
     newestSeen = newestCandle;
+    seen(version, silverVersion);
     return new Tick(version, trained, scored, outcomes, noTrainBecause);
+  }
+
+  /** A tick with this model over this silver version is done: the next one may skip it. */
+  private void seen(int modelVersion, long silverVersion) {
+    scoredWithVersion = modelVersion;
+    silverVersionSeen = silverVersion;
   }
 
   /**
@@ -202,7 +232,12 @@ public final class LiveModel {
       rows += r.getLong(2);
     }
     if (rows == 0) return 0;
-    TrendPredictions.insert(spark, tables.goldPredictions(), predictions);
+    // Created or migrated once per table, not at every tick: that check reads the table's log.
+    if (!tables.goldPredictions().equals(predictionsReadyIn)) {
+      TrendPredictions.createOrMigrate(spark, tables.goldPredictions(), predictions.schema());
+      predictionsReadyIn = tables.goldPredictions();
+    }
+    TrendPredictions.insertInto(spark, tables.goldPredictions(), predictions);
     scoredUpTo.putAll(newest);
     return rows;
   }

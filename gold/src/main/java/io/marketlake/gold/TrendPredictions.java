@@ -123,6 +123,11 @@ final class TrendPredictions {
   /** Inserts new predictions; a row already there (same key) is left as it is. */
   static void insert(SparkSession spark, String table, Dataset<Row> predictions) {
     createOrMigrate(spark, table, predictions.schema());
+    insertInto(spark, table, predictions);
+  }
+
+  /** {@link #insert} into a table {@link #createOrMigrate} has already made current. */
+  static void insertInto(SparkSession spark, String table, Dataset<Row> predictions) {
     DeltaTable.forPath(spark, table).as("t")
         .merge(predictions.as("s"), KEY)
         .whenNotMatched().insertAll()
@@ -144,14 +149,12 @@ final class TrendPredictions {
     DeltaTable predictions = DeltaTable.forPath(spark, table);
     Dataset<Row> known = outcomes(pending, closes).localCheckpoint(true);
     if (known.isEmpty()) return 0;
-    predictions.as("t")
+    return io.marketlake.common.spark.DeltaCommits.merged(predictions.as("t")
         .merge(known.as("s"), KEY)
         .whenMatched("t.actual_direction IS NULL")
         .updateExpr(Map.of("actual_direction", "s.actual_direction", "hit", "s.hit",
             "outcome_at", "s.outcome_at"))
-        .execute();
-    return io.marketlake.common.spark.DeltaCommits.metric(predictions.history(1).first(),
-        "numTargetRowsUpdated");
+        .execute()).updated();
   }
 
   /** Hits of one model version's predictions; see {@link Predictions.HitRate}. */

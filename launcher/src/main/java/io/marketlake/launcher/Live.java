@@ -33,11 +33,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
 
 /**
  * The pipeline kept running, in one driver: the local stack with an exchange on an (optionally
@@ -203,6 +205,7 @@ public final class Live {
     LiveModel model = new LiveModel(LiveModel.Config.every(config.retrainEvery(),
         config.horizonMinutes()));
     ModelLoop modelLoop = null;
+    SilverCommits silverCommits = null;
     // The features follow the model's schedule: nothing reads them between two trains.
     GoldConfig goldConfig = new GoldConfig(config.horizonMinutes(), config.trigger(),
         config.retrainEvery());
@@ -224,6 +227,8 @@ public final class Live {
       queries.add(inPool(spark, "gold_5m", () -> gold.startFiveMinutes(ctx)));
       queries.add(inPool(spark, "gold", () -> gold.start(ctx)));
       modelLoop = new ModelLoop(model, ctx);
+      silverCommits = new SilverCommits(modelLoop);
+      spark.streams().addListener(silverCommits);
       modelLoop.start();
       ModelLoop loop = modelLoop;
       running.complete(new Running(ctx, timeline(exchangeNow), List.copyOf(queries),
@@ -246,6 +251,7 @@ public final class Live {
       step("Stopping: poller (flushing Kafka), then the queries, scoring and the stack");
     } finally {
       // The poller was closed (flushed) above; queries resume from their checkpoints.
+      if (silverCommits != null) spark.streams().removeListener(silverCommits);
       if (modelLoop != null) modelLoop.shutdown();
       for (StreamingQuery q : queries) q.stop();
       saveClock(exchangeNow);
@@ -255,7 +261,39 @@ public final class Live {
         Instant.ofEpochMilli(exchangeNow.getAsLong()));
   }
 
-  /** Scores and retrains on a thread of its own, in its own scheduler pool. */
+  /**
+   * Wakes the model loop when a silver micro-batch with input has committed: the new minutes are
+   * scored then, not at the loop's next turn.
+   */
+  private static final class SilverCommits extends StreamingQueryListener {
+    private final ModelLoop loop;
+
+    SilverCommits(ModelLoop loop) {
+      this.loop = loop;
+    }
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+      if (SilverJob.QUERY.equals(event.progress().name())
+          && event.progress().numInputRows() > 0) {
+        loop.silverCommitted.release();
+      }
+    }
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {}
+
+    @Override
+    public void onQueryIdle(QueryIdleEvent event) {}
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {}
+  }
+
+  /**
+   * Scores and retrains on a thread of its own, in its own scheduler pool: at once when silver
+   * has committed new rows, else every {@link LiveConfig#scoreEvery()}.
+   */
   private final class ModelLoop extends Thread {
     private final LiveModel model;
     private final LayerContext ctx;
@@ -264,6 +302,8 @@ public final class Live {
     final AtomicLong ticks = new AtomicLong();
     final AtomicLong predictions = new AtomicLong();
     final AtomicLong trains = new AtomicLong();
+    /** Released by {@link SilverCommits} for each silver batch that committed rows. */
+    final Semaphore silverCommitted = new Semaphore(0);
     private String lastNoTrainReason;
 
     ModelLoop(LiveModel model, LayerContext ctx) {
@@ -279,6 +319,8 @@ public final class Live {
       try {
         while (!stopping) {
           long started = System.nanoTime();
+          // What silver committed before this tick's read is scored by it.
+          silverCommitted.drainPermits();
           // Train and score in two steps, each reported as it ends: under load a first train
           // takes minutes.
           TrainJob.TrainResult trained = model.trainIfDue(ctx);
@@ -297,7 +339,9 @@ public final class Live {
           ticks.incrementAndGet();
           predictions.addAndGet(tick.scored());
           long waitNanos = config.scoreEvery().toNanos() - (System.nanoTime() - started);
-          if (waitNanos > 0 && !stopping) TimeUnit.NANOSECONDS.sleep(waitNanos);
+          if (waitNanos > 0 && !stopping) {
+            silverCommitted.tryAcquire(waitNanos, TimeUnit.NANOSECONDS);
+          }
         }
       } catch (InterruptedException e) {
         // stopping

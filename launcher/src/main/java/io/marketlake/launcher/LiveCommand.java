@@ -57,7 +57,8 @@ public final class LiveCommand implements Callable<Integer> {
   String trigger;
 
   @Option(names = "--score-every", defaultValue = "2s", paramLabel = "DURATION",
-      description = "How often new minutes are scored (default: ${DEFAULT-VALUE}).")
+      description = "New minutes are scored as soon as silver commits them, and at least this"
+          + " often (default: ${DEFAULT-VALUE}).")
   String scoreEvery;
 
   @Option(names = "--retrain-every", defaultValue = "1h", paramLabel = "DURATION",

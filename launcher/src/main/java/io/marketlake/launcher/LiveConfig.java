@@ -14,7 +14,8 @@ import java.util.List;
  * @param history exchange time backfilled before polling starts, on the first run only: the
  *     first model needs labelled minutes
  * @param trigger micro-batch interval of bronze, silver and gold
- * @param scoreEvery how often new minutes are scored and outcomes filled in
+ * @param scoreEvery the longest wait between two scoring rounds; a silver commit with new rows
+ *     starts one at once
  * @param retrainEvery how often a new model is trained
  * @param port the dashboard's port on 127.0.0.1 (0: a free one)
  * @param services the real exchange, Kafka and lakehouse to use; null: live starts its own local

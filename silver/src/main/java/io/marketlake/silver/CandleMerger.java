@@ -82,18 +82,15 @@ final class CandleMerger {
     if (days.isEmpty()) return new MergeCounts(0, 0);
     String dayFilter = days.stream().map(d -> "DATE'" + d + "'")
         .collect(Collectors.joining(", ", "t.open_date IN (", ")"));
-    DeltaTable table = DeltaTable.forPath(spark, path);
-    table.as("t")
+    DeltaCommits.MergeCounts merged = DeltaCommits.merged(DeltaTable.forPath(spark, path).as("t")
         .merge(silverRows.as("s"),
             dayFilter + " AND t.symbol = s.symbol AND t.interval = s.interval"
                 + " AND t.open_time = s.open_time")
         .whenMatched(NEWER).updateAll()
         .whenNotMatched().insertAll()
-        .execute();
-    // The MERGE's own commit says what it did: no second pass over the data to count it.
-    Row commit = table.history(1).first();
-    return new MergeCounts(DeltaCommits.metric(commit, "numTargetRowsInserted"),
-        DeltaCommits.metric(commit, "numTargetRowsUpdated"));
+        .execute());
+    // The MERGE says what it did: no second pass over the data to count it.
+    return new MergeCounts(merged.inserted(), merged.updated());
   }
 
   /** Rows a MERGE inserted and updated. */

@@ -1,5 +1,6 @@
 package io.marketlake.common.spark;
 
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -20,4 +21,17 @@ public final class DeltaCommits {
         commit.getJavaMap(commit.fieldIndex("operationMetrics"));
     return Long.parseLong(metrics.getOrDefault(metric, "0"));
   }
+
+  /**
+   * The rows a MERGE changed, from the frame {@code DeltaMergeBuilder.execute()} returns: no read
+   * of the log at all, and no question of whose commit is the newest.
+   */
+  public static MergeCounts merged(Dataset<Row> executed) {
+    Row r = executed.first();
+    return new MergeCounts(r.getAs("num_affected_rows"), r.getAs("num_updated_rows"),
+        r.getAs("num_deleted_rows"), r.getAs("num_inserted_rows"));
+  }
+
+  /** Target rows a MERGE updated, deleted and inserted; affected is their sum. */
+  public record MergeCounts(long affected, long updated, long deleted, long inserted) {}
 }
