@@ -319,20 +319,25 @@ final class Freshness {
       for (String phase : phases) {
         double[] t = withInput.stream().filter(p -> p.durationMs().containsKey(phase))
             .mapToDouble(p -> p.durationMs().get(phase)).toArray();
-        cells.add(Figures.format("%.2f", Figures.median(t) / 1000));
+        cells.add(median("%.2f", t, 1000));
       }
       var perBatch = jobs.stream().filter(j -> q.id().toString().equals(j.queryId())
               && j.batchId() != null)
           .collect(java.util.stream.Collectors.groupingBy(SparkWork.Job::batchId)).values();
-      cells.add(Figures.format("%.0f", Figures.median(perBatch.stream()
-          .mapToDouble(List::size).toArray())));
-      cells.add(Figures.format("%.0f", Figures.median(perBatch.stream()
-          .mapToDouble(b -> b.stream().mapToInt(SparkWork.Job::tasks).sum()).toArray())));
-      cells.add(Figures.format("%.1f", Figures.median(perBatch.stream()
-          .mapToDouble(SparkWork::busySeconds).toArray())));
+      cells.add(median("%.0f", perBatch.stream().mapToDouble(List::size).toArray(), 1));
+      cells.add(median("%.0f", perBatch.stream()
+          .mapToDouble(b -> b.stream().mapToInt(SparkWork.Job::tasks).sum()).toArray(), 1));
+      cells.add(median("%.1f", perBatch.stream().mapToDouble(SparkWork::busySeconds).toArray(),
+          1));
       batches.row(cells.toArray());
     }
     return batches.markdown();
+  }
+
+  /** The median of {@code values / divisor}, or "–" when there are none (not "NaN"). */
+  static String median(String format, double[] values, double divisor) {
+    if (values.length == 0) return "–";
+    return Figures.format(format, Figures.median(values) / divisor);
   }
 
   private static String seconds(double[] millis, double percentile) {
