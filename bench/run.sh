@@ -3,7 +3,7 @@
 # BENCHMARKS.md (between its "results" markers), with the machine and the commands.
 #
 #   bench/run.sh                          # everything: about an hour on 2 cores
-#   bench/run.sh --only bronze,merge      # some of: bronze backfill merge freshness breakdown demo faults
+#   bench/run.sh --only bronze,merge      # some of: bronze backfill merge scale freshness breakdown demo faults
 #   bench/run.sh --only freshness --freshness-minutes 3   # other options go to the Java suite
 #
 # Nothing else should run on the machine meanwhile: the figures are wall-clock times.
@@ -13,7 +13,7 @@ cd "$root"
 results="$root/bench/target/results"
 mkdir -p "$results"
 
-all="bronze,backfill,merge,freshness,breakdown,demo,faults"
+all="bronze,backfill,merge,scale,freshness,breakdown,demo,faults"
 only="$all"
 suite_args=()
 while [ $# -gt 0 ]; do
@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 has() { [[ ",$only," == *",$1,"* ]]; }
-java_only=$(tr ',' '\n' <<<"$only" | grep -E '^(bronze|backfill|merge|freshness|breakdown)$' | paste -sd, || true)
+java_only=$(tr ',' '\n' <<<"$only" | grep -E '^(bronze|backfill|merge|scale|freshness|breakdown)$' | paste -sd, || true)
 
 echo "Building (./mvnw install -DskipTests) ..." >&2
 ./mvnw -q -B install -DskipTests >&2

@@ -28,12 +28,12 @@ import picocli.CommandLine.Option;
     description = "Run marketlake's benchmarks and print measured figures.")
 public final class BenchmarkSuite implements Callable<Integer> {
   /** In the order they run: breakdown last, since it starts a demo on a stack of its own. */
-  static final List<String> ALL = List.of("bronze", "backfill", "merge", "freshness",
+  static final List<String> ALL = List.of("bronze", "backfill", "merge", "scale", "freshness",
       "breakdown");
 
   @Option(names = "--only", split = ",", paramLabel = "NAME",
-      description = "Run only these: bronze, backfill, merge, freshness, breakdown (default:"
-          + " all).")
+      description = "Run only these: bronze, backfill, merge, scale, freshness, breakdown"
+          + " (default: all).")
   List<String> only = new ArrayList<>(ALL);
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the figures (markdown) here.")
@@ -70,6 +70,14 @@ public final class BenchmarkSuite implements Callable<Integer> {
       description = "History of the small and the large silver table, in days.")
   List<Integer> mergeDays;
 
+  @Option(names = "--scale-symbols", split = ",", defaultValue = "1,10,100",
+      description = "Symbol counts of the scale line, smallest first (default: ${DEFAULT-VALUE}).")
+  List<Integer> scaleSymbols;
+
+  @Option(names = "--scale-days", defaultValue = "30",
+      description = "Days of 1m candles per symbol in the scale line (default: ${DEFAULT-VALUE}).")
+  int scaleDays;
+
   @Option(names = "--freshness-minutes", defaultValue = "10",
       description = "Wall minutes of candles measured per speed, after the first model"
           + " (default: ${DEFAULT-VALUE}).")
@@ -104,6 +112,13 @@ public final class BenchmarkSuite implements Callable<Integer> {
     Set<String> chosen = new LinkedHashSet<>(ALL);
     chosen.retainAll(only);
     if (mergeDays.size() != 2) throw new UsageException("--merge-days takes two sizes, e.g. 30,300");
+    for (int i = 0; i < scaleSymbols.size(); i++) {
+      if (scaleSymbols.get(i) < 1 || (i > 0 && scaleSymbols.get(i) <= scaleSymbols.get(i - 1))) {
+        throw new UsageException("--scale-symbols takes growing positive counts, e.g. 1,10,100;"
+            + " got " + scaleSymbols);
+      }
+    }
+    if (scaleDays < 1) throw new UsageException("--scale-days must be at least 1, got " + scaleDays);
     Duration trigger = io.marketlake.common.Durations.parse("--freshness-trigger",
         freshnessTrigger);
     deleteRecursively(workdir);
@@ -133,6 +148,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
               backfillLimit).run());
           case "merge" -> done.add(new MergeScaling(stack, spark, mergeSymbols, mergeDays.get(0),
               mergeDays.get(1), rounds).run());
+          case "scale" -> done.add(new ScaleLine(stack, spark, scaleSymbols, scaleDays).run());
           case "breakdown" -> done.add(new DemoBreakdown(workdir.resolve("breakdown")).run());
           default -> {
             for (double speed : freshnessSpeeds) {

@@ -3,22 +3,10 @@ package io.marketlake.bench;
 import io.marketlake.bronze.BronzeConfig;
 import io.marketlake.bronze.BronzeJob;
 import io.marketlake.common.Lakehouse;
-import io.marketlake.common.MarketMessage;
-import io.marketlake.common.MessageCodec;
 import io.marketlake.common.spark.LayerContext;
 import io.marketlake.stack.EmbeddedStack;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.Random;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.Trigger;
 
@@ -54,9 +42,11 @@ final class BronzeThroughput {
 
   Figures.Section run() throws Exception {
     String topic = stack.uniqueTopic("bench-bronze");
-    long bytes = produce(topic, messages);
+    long bytes = SyntheticCandles.produce(stack.endpoints().kafkaBootstrap(), topic, 10,
+        messages);
     String warmTopic = stack.uniqueTopic("bench-bronze-warm");
-    produce(warmTopic, Math.max(1000, messages / 20));
+    SyntheticCandles.produce(stack.endpoints().kafkaBootstrap(), warmTopic, 10,
+        Math.max(1000, messages / 20));
     // Warm-up: JIT, Kafka connector and Delta classes, S3A connections. Not measured.
     bronze(warmTopic, 0, 0);
     parquet(warmTopic, 0, 0);
@@ -115,15 +105,22 @@ final class BronzeThroughput {
         (System.nanoTime() - started) / 1e9);
   }
 
-  /**
-   * The baseline: the same Kafka rows, turned into the same columns by the same transform,
-   * appended to plain Parquet files, checkpointed; no Delta log, no statistics, no partitions.
-   */
   private Run parquet(String topic, int round, long bytes) throws Exception {
     String root = stack.uniqueLakehouse("bench-parquet-" + round).root();
     long started = System.nanoTime();
+    long rows = bareKafkaToParquet(spark, stack.endpoints().kafkaBootstrap(), topic, root);
+    return new Run("parquet", round, rows, bytes, (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * The baseline: the same Kafka rows, turned into the same columns by the same transform,
+   * appended to plain Parquet files under {@code root}, checkpointed; no Delta log, no
+   * statistics, no partitions. Returns the rows written.
+   */
+  static long bareKafkaToParquet(SparkSession spark, String bootstrap, String topic, String root)
+      throws Exception {
     var query = BronzeJob.toBronze(spark.readStream().format("kafka")
-            .option("kafka.bootstrap.servers", stack.endpoints().kafkaBootstrap())
+            .option("kafka.bootstrap.servers", bootstrap)
             .option("subscribe", topic)
             .option("startingOffsets", "earliest")
             .option("includeHeaders", "true")
@@ -135,48 +132,6 @@ final class BronzeThroughput {
     query.awaitTermination();
     long rows = 0;
     for (var progress : query.recentProgress()) rows += progress.numInputRows();
-    return new Run("parquet", round, rows, bytes, (System.nanoTime() - started) / 1e9);
-  }
-
-  /** Produces {@code count} seeded 1m candles of 10 symbols, as ingest does; returns the bytes. */
-  private long produce(String topic, int count) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.endpoints().kafkaBootstrap());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
-    Random random = new Random(7);
-    long bytes = 0;
-    long t0 = 1767225600000L;   // 2026-01-01
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
-        new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < count; i++) {
-        String symbol = "SYM" + (i % 10) + "USDT";
-        long openTime = t0 + (i / 10) * 60_000L;
-        BigDecimal open = price(100 + random.nextGaussian());
-        BigDecimal close = price(100 + random.nextGaussian());
-        MarketMessage candle = MarketMessage.candle("binance", symbol, "1m", openTime,
-            openTime + 59_999, open, open.max(close).add(price(random.nextDouble())),
-            open.min(close).subtract(price(random.nextDouble())), close,
-            price(1000 * random.nextDouble()), price(100_000 * random.nextDouble()),
-            (long) random.nextInt(5000), price(500 * random.nextDouble()),
-            price(50_000 * random.nextDouble()), openTime + 60_500);
-        byte[] key = symbol.getBytes(StandardCharsets.UTF_8);
-        byte[] value = MessageCodec.encode(candle);
-        bytes += key.length + value.length;
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(MarketMessage.HEADER_SOURCE, "binance".getBytes(StandardCharsets.UTF_8));
-        headers.add(MarketMessage.HEADER_SCHEMA_VERSION, "1".getBytes(StandardCharsets.UTF_8));
-        producer.send(new ProducerRecord<>(topic, null, key, value, headers));
-      }
-      producer.flush();
-    }
-    return bytes;
-  }
-
-  private static BigDecimal price(double value) {
-    return BigDecimal.valueOf(value).setScale(8, RoundingMode.HALF_UP);
+    return rows;
   }
 }

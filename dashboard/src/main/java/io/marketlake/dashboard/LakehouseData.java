@@ -7,22 +7,28 @@ import static org.apache.spark.sql.functions.expr;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.spark.CompletenessReport;
 import io.marketlake.common.spark.LakehouseSpark;
+import io.marketlake.common.spark.DeltaCommits;
 import io.marketlake.common.spark.LayerContext;
 import io.marketlake.gold.Predictions;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * {@link DashboardData} read from the lakehouse's tables through one long-lived Spark session:
- * no session per request, and the server's cache bounds how often each query runs. Queries run in
- * the {@code dashboard} scheduler pool, so that under {@code live} they do not queue behind the
- * layers' jobs.
+ * no session per request, and the server's cache bounds how often each query runs. Candles,
+ * predictions and freshness are read again only when a table they come from has a new commit
+ * (its log's version, checked without a Spark job): a page watched over a quiet table, or
+ * polled faster than the layers commit, costs no Spark job. Queries run in the {@code dashboard}
+ * scheduler pool, so that under {@code live} they do not queue behind the layers' jobs.
  */
 public final class LakehouseData implements DashboardData {
   static final String POOL = "dashboard";
@@ -57,6 +63,27 @@ public final class LakehouseData implements DashboardData {
    * at most this often; freshness is read on every overview.
    */
   static final java.time.Duration SLOW_PARTS_EVERY = java.time.Duration.ofSeconds(10);
+  /** An answer and the versions of the tables it was read from. */
+  private record Versioned(List<Long> versions, Object value) {}
+
+  private final Map<String, Versioned> sinceCommit = new ConcurrentHashMap<>();
+
+  /**
+   * {@code read}'s answer, read again only when one of {@code tablesRead} has a commit newer than
+   * those the kept answer saw. The versions are taken before the read: a commit landing during it
+   * makes the next call read again, never serves an answer older than its versions say.
+   */
+  @SuppressWarnings("unchecked")
+  private <T> T untilCommit(String key, List<String> tablesRead, Supplier<T> read) {
+    List<Long> versions = tablesRead.stream()
+        .map(table -> DeltaCommits.latestVersion(spark, table)).toList();
+    Versioned kept = sinceCommit.get(key);
+    if (kept != null && kept.versions().equals(versions)) return (T) kept.value();
+    T value = read.get();
+    sinceCommit.put(key, new Versioned(versions, value));
+    return value;
+  }
+
   private final Memo<List<String>> symbolList = new Memo<>();
   private final Memo<Quality> qualityMemo = new Memo<>();
   private final Memo<List<ModelRun>> modelList = new Memo<>();
@@ -85,7 +112,12 @@ public final class LakehouseData implements DashboardData {
     pool();
     boolean minute = interval.equals("1m");
     String table = minute ? tables.silverCandles1m() : tables.goldCandles(interval);
-    String time = minute ? "open_time" : "window_start";
+    return untilCommit("candles/" + symbol + "/" + interval + "/" + limit, List.of(table),
+        () -> readCandles(table, minute ? "open_time" : "window_start", symbol, interval, limit));
+  }
+
+  private Candles readCandles(String table, String time, String symbol, String interval,
+      int limit) {
     if (!isTable(table)) return new Candles(symbol, interval, List.of());
     List<double[]> rows = new ArrayList<>();
     for (Row r : read(table).filter(col("symbol").equalTo(symbol))
@@ -103,6 +135,12 @@ public final class LakehouseData implements DashboardData {
   @Override
   public PredictionSeries predictions(String symbol, int limit) {
     pool();
+    return untilCommit("predictions/" + symbol + "/" + limit,
+        List.of(tables.goldPredictions(), tables.goldModelRuns()),
+        () -> readPredictions(symbol, limit));
+  }
+
+  private PredictionSeries readPredictions(String symbol, int limit) {
     Optional<Row> newest = newestModel();
     if (newest.isEmpty() || !isTable(tables.goldPredictions())) {
       return new PredictionSeries(symbol, null, List.of());
@@ -136,6 +174,11 @@ public final class LakehouseData implements DashboardData {
   }
 
   private Freshness freshness(String layer, String name, String table, NewestClose newest) {
+    return untilCommit("freshness/" + name, List.of(table),
+        () -> readFreshness(layer, name, table, newest));
+  }
+
+  private Freshness readFreshness(String layer, String name, String table, NewestClose newest) {
     if (!isTable(table)) return new Freshness(layer, name, null, null, null);
     Row close = newest.of(read(table)).first();
     Long newestClose = close.isNullAt(0) ? null : close.getLong(0);

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.max;
 import io.delta.tables.DeltaTable;
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.UsageException;
+import io.marketlake.common.spark.DeltaCommits;
 import io.marketlake.common.spark.LayerContext;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -17,8 +18,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.DeltaLog;
-import scala.Option;
 
 /**
  * The model side of {@code live}: each {@link #tick} scores every minute that silver gained since
@@ -136,8 +135,7 @@ public final class LiveModel {
     }
     // Silver's version, from its log alone: a tick with no new silver commit since the last one
     // has nothing to score and no outcome to fill, and costs no Spark job.
-    long silverVersion = DeltaLog.forTable(spark, tables.silverCandles1m())
-        .update(false, Option.empty(), Option.empty()).version();
+    long silverVersion = DeltaCommits.latestVersion(spark, tables.silverCandles1m());
     if (version == scoredWithVersion && silverVersion == silverVersionSeen) {
       return new Tick(version, trained, 0, 0, noTrainBecause);
     }

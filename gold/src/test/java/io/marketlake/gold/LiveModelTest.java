@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.marketlake.common.Lakehouse;
 import io.marketlake.common.spark.LayerContext;
+import io.marketlake.common.spark.SparkJobs;
 import io.marketlake.common.spark.TestSpark;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -60,31 +61,13 @@ class LiveModelTest {
     // Closes up to minute 709 grade the predictions made at 685 .. 694.
     assertThat(next.outcomes()).isEqualTo(2 * 10);
 
-    JobCounter jobs = new JobCounter();
-    spark.sparkContext().addSparkListener(jobs);
-    try {
-      LiveModel.Tick idle = model.tick(ctx);
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      assertThat(idle.scored()).isZero();
-      assertThat(jobs.started.get()).as("a tick with no new silver commit runs no Spark job")
-          .isZero();
-    } finally {
-      spark.sparkContext().removeSparkListener(jobs);
-    }
+    SparkJobs.Counted<LiveModel.Tick> idle = SparkJobs.count(spark, () -> model.tick(ctx));
+    assertThat(idle.value().scored()).isZero();
+    assertThat(idle.jobs()).as("a tick with no new silver commit runs no Spark job").isZero();
     assertThat(predictions(lakehouse).count()).isEqualTo(scoredByTrain + 20);
 
     writeSilver(lakehouse, candles, 710, 711, "append");
     assertThat(model.tick(ctx).scored()).as("the next silver commit is scored").isEqualTo(2);
-  }
-
-  private static final class JobCounter extends org.apache.spark.scheduler.SparkListener {
-    final java.util.concurrent.atomic.AtomicInteger started =
-        new java.util.concurrent.atomic.AtomicInteger();
-
-    @Override
-    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
-      started.incrementAndGet();
-    }
   }
 
   private Dataset<Row> predictions(Lakehouse lakehouse) {

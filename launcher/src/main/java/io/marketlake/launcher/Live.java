@@ -7,6 +7,7 @@ import io.marketlake.common.Defaults;
 import io.marketlake.common.StackEndpoints;
 import io.marketlake.common.lease.LeasedJob;
 import io.marketlake.common.spark.LayerContext;
+import io.marketlake.common.spark.QueryStops;
 import io.marketlake.common.spark.SparkLeases;
 import io.marketlake.dashboard.DashboardServer;
 import io.marketlake.dashboard.ExchangeTimeline;
@@ -58,6 +59,8 @@ public final class Live {
    * past for as long as a run lasts.
    */
   static final Duration ACCELERATED_RUNWAY = Duration.ofDays(7);
+  /** How long a stop waits for running micro-batches and a scoring tick to finish. */
+  static final Duration STOP_PATIENCE = Duration.ofSeconds(30);
 
   private final LiveConfig config;
   private final PrintStream out;
@@ -253,7 +256,13 @@ public final class Live {
       // The poller was closed (flushed) above; queries resume from their checkpoints.
       if (silverCommits != null) spark.streams().removeListener(silverCommits);
       if (modelLoop != null) modelLoop.shutdown();
-      for (StreamingQuery q : queries) q.stop();
+      // Each query ends after its running batch commits (a stop mid-batch is safe, the batch is
+      // replayed, but it logs a screenful of aborted writes).
+      List<String> cut = QueryStops.stopBetweenBatches(queries, STOP_PATIENCE);
+      if (!cut.isEmpty()) {
+        step("Stopped %s mid-batch after %d s; the batch runs again at the next start",
+            String.join(", ", cut), STOP_PATIENCE.toSeconds());
+      }
       saveClock(exchangeNow);
     }
     return new LiveResult(modelLoop.ticks.get(), modelLoop.predictions.get(),
@@ -352,7 +361,10 @@ public final class Live {
 
     void shutdown() throws InterruptedException {
       stopping = true;
-      interrupt();
+      silverCommitted.release();   // out of its wait; a tick under way is let finish
+      join(STOP_PATIENCE.toMillis());
+      if (!isAlive()) return;
+      interrupt();   // a train takes minutes; it commits nothing until its last step
       join(TimeUnit.SECONDS.toMillis(60));
     }
   }

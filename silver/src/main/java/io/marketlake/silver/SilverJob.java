@@ -135,6 +135,15 @@ public final class SilverJob {
         .start();
   }
 
+  /**
+   * Bronze rows → silver's candle rows with silver's parsing and deduplication but no quality
+   * rules, quarantine, ledger or MERGE: the bare Spark work benchmarks set silver next to.
+   */
+  public static Dataset<Row> parsedAndDeduplicated(Dataset<Row> bronze) {
+    return CandleMerger.toSilverRows(CandleMerger.latestPerCandle(
+        CandleParser.parse(bronze).filter(col("kind").equalTo("candle"))));
+  }
+
   /** One micro-batch of bronze rows. */
   void processBatch(Lakehouse tables, Dataset<Row> bronzeBatch, long batchId) {
     SparkSession spark = bronzeBatch.sparkSession();

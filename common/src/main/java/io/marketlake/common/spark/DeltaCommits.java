@@ -2,6 +2,9 @@ package io.marketlake.common.spark;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import scala.Option;
 
 /**
  * What a Delta commit did, read from its own operation metrics ({@code numOutputRows},
@@ -30,6 +33,15 @@ public final class DeltaCommits {
     Row r = executed.first();
     return new MergeCounts(r.getAs("num_affected_rows"), r.getAs("num_updated_rows"),
         r.getAs("num_deleted_rows"), r.getAs("num_inserted_rows"));
+  }
+
+  /**
+   * The newest version of the Delta table at {@code path}, from its log alone (a listing of
+   * {@code _delta_log}, no Spark job); -1 when there is no table yet. What a reader compares to
+   * know whether anything was committed since it last read.
+   */
+  public static long latestVersion(SparkSession spark, String path) {
+    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
   }
 
   /** Target rows a MERGE updated, deleted and inserted; affected is their sum. */

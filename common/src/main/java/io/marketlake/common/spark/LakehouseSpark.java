@@ -42,6 +42,11 @@ public final class LakehouseSpark {
       // every small table's load time on a laptop.
       conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "4");
       conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+      // One JVM runs every query (live: five streams, scoring, training, the dashboard), and
+      // Spark's JVM-wide cache of compiled generated code holds 100 classes: live evicted code
+      // between the driver compiling it and its tasks running it, and the tasks compiled it again
+      // (thread dumps during live's first train: a third of the samples in Janino).
+      conf.setIfMissing("spark.sql.codegen.cache.maxEntries", CODEGEN_CACHE_ENTRIES);
     }
     deltaConf().forEach(conf::setIfMissing);
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
@@ -60,6 +65,9 @@ public final class LakehouseSpark {
             && java.nio.file.Path.of(p).getFileName().toString().startsWith("marketlake-"))
         .collect(java.util.stream.Collectors.joining(","));
   }
+
+  /** Compiled generated classes kept per JVM in local runs (Spark's default: 100). */
+  public static final String CODEGEN_CACHE_ENTRIES = "2000";
 
   /** Delta's session extension and catalog; must be set before the session starts. */
   public static Map<String, String> deltaConf() {

@@ -27,7 +27,8 @@ public final class TestSpark {
               .config("spark.default.parallelism", "2")
               .config("spark.sql.session.timeZone", "UTC")
               .config("spark.databricks.delta.snapshotPartitions", "2")
-              .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2");
+              .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
+              .config("spark.sql.codegen.cache.maxEntries", LakehouseSpark.CODEGEN_CACHE_ENTRIES);
       LakehouseSpark.deltaConf().forEach(builder::config);
       spark = builder.getOrCreate();
       spark.sparkContext().setLogLevel("WARN");
