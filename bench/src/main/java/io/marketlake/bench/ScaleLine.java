@@ -52,9 +52,13 @@ final class ScaleLine {
     return Math.log(secondsB / secondsA) / Math.log((double) rowsB / rowsA);
   }
 
-  /** The four jobs, in the order the tables list them. */
-  static final List<String> JOBS = List.of("bronze", "bare Kafka → Parquet", "silver",
-      "bare parse + dedup → Parquet");
+  /** A layer's job and the bare Spark job it is set next to. */
+  record Pair(String real, String bare) {}
+
+  /** Bronze, then silver, as the tables list them. */
+  static final Pair BRONZE = new Pair("bronze", "bare Kafka → Parquet");
+  static final Pair SILVER = new Pair("silver", "bare parse + dedup → Parquet");
+  static final List<Pair> PAIRS = List.of(BRONZE, SILVER);
 
   Figures.Section run() throws Exception {
     measure(symbolCounts.get(0), 1, 0);   // warm-up: JIT, connector, Delta, S3A; not kept
@@ -66,12 +70,14 @@ final class ScaleLine {
     Figures.Table perSize = new Figures.Table("symbols", "candles", "job", "seconds", "rows/s",
         "real / bare (rows/s)");
     for (int n : symbolCounts) {
-      for (String job : JOBS) {
-        Run r = find(runs, n, job);
-        Run bare = job.startsWith("bare") ? null : find(runs, n, JOBS.get(JOBS.indexOf(job) + 1));
-        perSize.row(n, Figures.format("%,d", r.rows()), job, Figures.format("%.1f", r.seconds()),
-            Figures.format("%,.0f", r.rowsPerSecond()),
-            bare == null ? "" : Figures.format("%.2f", r.rowsPerSecond() / bare.rowsPerSecond()));
+      for (Pair pair : PAIRS) {
+        Run real = find(runs, n, pair.real());
+        Run bare = find(runs, n, pair.bare());
+        for (Run r : List.of(real, bare)) {
+          perSize.row(n, Figures.format("%,d", r.rows()), r.job(),
+              Figures.format("%.1f", r.seconds()), Figures.format("%,.0f", r.rowsPerSecond()),
+              r == bare ? "" : Figures.format("%.2f", r.rowsPerSecond() / bare.rowsPerSecond()));
+        }
       }
     }
 
@@ -87,27 +93,32 @@ final class ScaleLine {
         + " on fresh tables; one run per job and size", days, join(symbolCounts),
         symbolCounts.stream().map(n -> Figures.format("%,d", (long) n * days * 1440))
             .collect(java.util.stream.Collectors.joining(", "))));
-    for (String job : JOBS) {
-      List<Object> cells = new ArrayList<>(List.of(job));
+    int largestCount = symbolCounts.get(symbolCounts.size() - 1);
+    for (Pair pair : PAIRS) {
       double last = Double.NaN;
-      for (int i = 1; i < symbolCounts.size(); i++) {
-        Run a = find(runs, symbolCounts.get(i - 1), job);
-        Run b = find(runs, symbolCounts.get(i), job);
-        last = growthExponent(a.rows(), a.seconds(), b.rows(), b.seconds());
-        cells.add(Figures.format("%.2f", last));
+      for (String job : List.of(pair.real(), pair.bare())) {
+        List<Object> cells = new ArrayList<>(List.of(job));
+        for (int i = 1; i < symbolCounts.size(); i++) {
+          Run a = find(runs, symbolCounts.get(i - 1), job);
+          Run b = find(runs, symbolCounts.get(i), job);
+          double e = growthExponent(a.rows(), a.seconds(), b.rows(), b.seconds());
+          if (job.equals(pair.real())) last = e;
+          cells.add(Figures.format("%.2f", e));
+        }
+        growth.row(cells.toArray());
       }
-      growth.row(cells.toArray());
-      if (!job.startsWith("bare") && symbolCounts.size() > 1) {
-        Run largest = find(runs, symbolCounts.get(symbolCounts.size() - 1), job);
-        Run bare = find(runs, largest.symbols(), JOBS.get(JOBS.indexOf(job) + 1));
+      if (symbolCounts.size() > 1) {
+        Run largest = find(runs, largestCount, pair.real());
+        Run bare = find(runs, largestCount, pair.bare());
         headlines.add(Figures.format("**%s: time grows as rows^%.2f between the two largest"
                 + " sizes** (target: linear or better, ≤ %.1f: %s); at %d symbols %,.0f rows/s,"
-                + " %.2f of bare Spark's %,.0f", job, last, LINEAR,
-            last <= LINEAR ? "met" : "missed", largest.symbols(), largest.rowsPerSecond(),
+                + " %.2f of bare Spark's %,.0f", pair.real(), last, LINEAR,
+            last <= LINEAR ? "met" : "missed", largestCount, largest.rowsPerSecond(),
             largest.rowsPerSecond() / bare.rowsPerSecond(), bare.rowsPerSecond()));
       }
     }
-    return new Figures.Section("Scale line: bronze and silver from 1 to 100 symbols",
+    return new Figures.Section(Figures.format("Scale line: bronze and silver from %d to %d"
+            + " symbols", symbolCounts.get(0), largestCount),
         "bench/run.sh --only scale",
         headlines,
         perSize.markdown() + "\nGrowth exponent e of each job's time with its rows (t ∝ rows^e;"
@@ -135,18 +146,18 @@ final class ScaleLine {
         long started = System.nanoTime();
         long rows = new BronzeJob(BronzeConfig.defaults(bootstrap).withTopic(topic)).run(ctx)
             .rowsWritten();
-        runs.add(new Run(symbols, JOBS.get(0), rows, (System.nanoTime() - started) / 1e9));
+        runs.add(new Run(symbols, BRONZE.real(), rows, (System.nanoTime() - started) / 1e9));
       } else {
         long started = System.nanoTime();
         long rows = BronzeThroughput.bareKafkaToParquet(spark, bootstrap, topic, bare + "/bronze");
-        runs.add(new Run(symbols, JOBS.get(1), rows, (System.nanoTime() - started) / 1e9));
+        runs.add(new Run(symbols, BRONZE.bare(), rows, (System.nanoTime() - started) / 1e9));
       }
     }
     for (int i = 0; i < 2; i++) {
       if ((i == 0) == realFirst) {
         long started = System.nanoTime();
         long rows = new SilverJob(SilverConfig.defaults()).run(ctx).candlesInserted();
-        runs.add(new Run(symbols, JOBS.get(2), rows, (System.nanoTime() - started) / 1e9));
+        runs.add(new Run(symbols, SILVER.real(), rows, (System.nanoTime() - started) / 1e9));
       } else {
         String out = bare + "/silver";
         long started = System.nanoTime();
@@ -154,7 +165,7 @@ final class ScaleLine {
                 .load(lakehouse.bronzeCandlesRaw()))
             .write().mode("overwrite").partitionBy("open_date").parquet(out);
         double seconds = (System.nanoTime() - started) / 1e9;
-        runs.add(new Run(symbols, JOBS.get(3), spark.read().parquet(out).count(), seconds));
+        runs.add(new Run(symbols, SILVER.bare(), spark.read().parquet(out).count(), seconds));
       }
     }
     for (Run r : runs) {
