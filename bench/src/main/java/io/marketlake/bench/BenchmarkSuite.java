@@ -91,7 +91,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
   @Option(names = "--freshness-symbols", defaultValue = FRESHNESS_SYMBOLS)
   String freshnessSymbols;
 
-  @Option(names = "--freshness-trigger", defaultValue = "2s",
+  @Option(names = "--freshness-trigger", defaultValue = "500ms",
       description = "Trigger interval of the bronze, silver and gold queries (default:"
           + " ${DEFAULT-VALUE}, as live's).")
   String freshnessTrigger;

@@ -54,7 +54,8 @@ public record IngestConfig(
   public static final int DEFAULT_WEIGHT_LIMIT = 6000;
   public static final int DEFAULT_PARTITIONS = 3;
   public static final short DEFAULT_REPLICATION_FACTOR = 1;
-  public static final Duration DEFAULT_POLL_DELAY = Duration.ofSeconds(2);
+  /** Short: a minute the exchange serves late is asked for again within the cycle (Poller). */
+  public static final Duration DEFAULT_POLL_DELAY = Duration.ofMillis(500);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_RETRIES = 5;
   public static final String DEFAULT_VS_CURRENCY = "usd";

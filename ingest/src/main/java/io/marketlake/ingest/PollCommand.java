@@ -20,8 +20,10 @@ import picocli.CommandLine.Spec;
 public final class PollCommand implements Callable<Integer> {
   @Mixin IngestOptions options;
 
-  @Option(names = "--poll-delay", defaultValue = "2s", paramLabel = "DURATION",
-      description = "How long after each minute boundary to ask, e.g. 2s. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--poll-delay", defaultValue = "500ms", paramLabel = "DURATION",
+      description = "How long after each minute boundary of the exchange's clock to ask, e.g. 2s;"
+          + " minutes the exchange serves late are asked for again within the cycle."
+          + " Default: ${DEFAULT-VALUE}.")
   String pollDelay;
 
   @Option(names = "--max-cycles", defaultValue = "0", paramLabel = "N",

@@ -28,6 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * bar), then polling goes live. A symbol without a mark starts where its backfills got to, or
  * else at the last closed minute.
  *
+ * <p>A symbol whose answer stops short of the minutes that just closed (the exchange serves them
+ * a moment late: a lagging replica or cache) is asked again within the cycle, after {@link
+ * #FIRST_REASK} and then twice as long each time up to {@link #MAX_REASK_PAUSE}, for at most
+ * {@link #REASK_WINDOW} and never past the next cycle: otherwise a candle served a second late
+ * would wait a whole minute. Only when at most {@link #REASK_MAX_BEHIND} minutes are missing: a
+ * delayed feed or a maintenance window is left to the next cycle, not hammered.
+ *
  * <p>Symbols are fetched in parallel; a cycle waits for them only until the next cycle is due, and
  * a symbol still busy (slow, retrying, or paging through a long gap) is skipped until it finishes,
  * so one symbol never delays the others. A failed fetch, or an answer that stops short (the
@@ -37,6 +44,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Poller implements PollJob {
   static final long MINUTE_MS = CandleTransfer.MINUTE_MS;
+  static final Duration FIRST_REASK = Duration.ofMillis(250);
+  static final Duration MAX_REASK_PAUSE = Duration.ofSeconds(2);
+  static final Duration REASK_WINDOW = Duration.ofSeconds(20);
+  static final int REASK_MAX_BEHIND = 2;
 
   private final List<String> symbols;
   private final MarketSource source;
@@ -53,6 +64,8 @@ public final class Poller implements PollJob {
   /** Per symbol, the next minute to ask for: one past the high-water mark. */
   private final Map<String, Long> cursors = new ConcurrentHashMap<>();
   private final AtomicLong failedFetches = new AtomicLong();
+  /** Asks again within a cycle for minutes served late ({@link #FIRST_REASK}). */
+  private final AtomicLong reasks = new AtomicLong();
   private volatile boolean stopping;
   private volatile Thread loopThread;
 
@@ -237,7 +250,8 @@ public final class Poller implements PollJob {
     Map<String, Future<Integer>> started = new LinkedHashMap<>();
     try {
       for (String symbol : behind.keySet()) {
-        started.put(symbol, pool.submit(() -> syncSymbol(symbol, fillEnd, lastClosed, progress)));
+        started.put(symbol,
+            pool.submit(() -> syncSymbol(symbol, fillEnd, lastClosed, 0, progress)));
       }
       int candles = 0;
       List<String> failed = new ArrayList<>();
@@ -258,6 +272,8 @@ public final class Poller implements PollJob {
       throws InterruptedException {
     long startedNanos = System.nanoTime();
     long retriesBefore = source.stats().retries.get();
+    long reasksBefore = reasks.get();
+    long reaskUntil = clock.millis() + Math.min(REASK_WINDOW.toMillis(), maxWait.toMillis());
     List<String> busy = new ArrayList<>();
     Map<String, Future<Integer>> started = new LinkedHashMap<>();
     int candles = 0;
@@ -271,7 +287,7 @@ public final class Poller implements PollJob {
       // A fetch that outlasted its own cycle is reported in the cycle that sees it done.
       if (previous != null) candles += collect(symbol, previous, failed);
       Future<Integer> task = pool.submit(
-          () -> syncSymbol(symbol, closedEnd, lastClosed, ProgressListener.NONE));
+          () -> syncSymbol(symbol, closedEnd, lastClosed, reaskUntil, ProgressListener.NONE));
       inFlight.put(symbol, task);
       started.put(symbol, task);
     }
@@ -290,9 +306,11 @@ public final class Poller implements PollJob {
     }
     long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
     log.info(String.format("cycle %d up to %s: %d symbols, %d candles, %d ms, weight %d/%d,"
-            + " retries %d%s%s", cycle, Instant.ofEpochMilli(closedEnd), started.size(), candles,
-        latencyMs, source.budget().usedInWindow(), source.budget().limit(),
+            + " retries %d%s%s%s", cycle, Instant.ofEpochMilli(closedEnd), started.size(),
+        candles, latencyMs, source.budget().usedInWindow(), source.budget().limit(),
         source.stats().retries.get() - retriesBefore,
+        reasks.get() == reasksBefore ? "" : ", asked again for late minutes "
+            + (reasks.get() - reasksBefore) + " times",
         busy.isEmpty() ? "" : ", still busy: " + String.join(" ", busy),
         failed.isEmpty() ? "" : ", failed: " + String.join("; ", failed)));
   }
@@ -318,7 +336,7 @@ public final class Poller implements PollJob {
     for (String symbol : wereBusy) {
       if (!stopping && cursors.getOrDefault(symbol, closedEnd) < closedEnd) {
         started.put(symbol, pool.submit(
-            () -> syncSymbol(symbol, closedEnd, lastClosed, ProgressListener.NONE)));
+            () -> syncSymbol(symbol, closedEnd, lastClosed, 0, ProgressListener.NONE)));
       }
     }
     for (Map.Entry<String, Future<Integer>> entry : started.entrySet()) {
@@ -348,13 +366,16 @@ public final class Poller implements PollJob {
 
   /**
    * Publishes what the exchange answers for {@code symbol} from its mark up to {@code closedEnd},
-   * raising the mark over each answered page; stops early when the newest minutes are not served
-   * yet ({@code lastClosed} is the exchange's current minute boundary).
+   * raising the mark over each answered page; when the newest minutes are not served yet ({@code
+   * lastClosed} is the exchange's current minute boundary), asks again until {@code reaskUntil}
+   * (local clock; 0: not at all) and then leaves them to the next cycle.
    */
-  private int syncSymbol(String symbol, long closedEnd, long lastClosed, ProgressListener bar)
+  private int syncSymbol(String symbol, long closedEnd, long lastClosed, long reaskUntil,
+      ProgressListener bar)
       throws IOException, InterruptedException, MarketPublisher.PublishException {
     int published = 0;
     long cursor = cursors.get(symbol);
+    long pause = FIRST_REASK.toMillis();
     while (cursor < closedEnd && !stopping) {
       long asked = transfer.pageEnd(cursor, closedEnd);
       CandleTransfer.Page page = transfer.transfer(symbol, cursor, closedEnd, () -> lastClosed);
@@ -365,8 +386,14 @@ public final class Poller implements PollJob {
         cursor = page.coveredEnd();
         cursors.put(symbol, cursor);
       }
-      // Not served yet, or not final yet (the page ended at a forming candle): ask next cycle.
-      if (page.coveredEnd() < page.windowEnd() || page.windowEnd() < asked) break;
+      // Not served yet, or not final yet (the page ended at a forming candle).
+      if (page.coveredEnd() < page.windowEnd() || page.windowEnd() < asked) {
+        boolean justClosed = closedEnd - cursor <= REASK_MAX_BEHIND * MINUTE_MS;
+        if (!justClosed || stopping || clock.millis() + pause > reaskUntil) break;
+        sleeper.sleep(Duration.ofMillis(pause));
+        reasks.incrementAndGet();
+        pause = Math.min(2 * pause, MAX_REASK_PAUSE.toMillis());
+      }
     }
     return published;
   }

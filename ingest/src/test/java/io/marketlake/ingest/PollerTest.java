@@ -239,6 +239,39 @@ class PollerTest extends FakeBinanceFixture {
   }
 
   @Test
+  void aMinuteServedSecondsLateIsAskedForAgainWithinTheCycleNotAMinuteLater() throws Exception {
+    state.pollReached("BTCUSDT", minute("00:09"));
+    // The exchange serves each candle 3 s after its close, until 00:12.
+    binance.lateBy = 3_000;
+    binance.lateUntil = minute("00:12");
+
+    PollResult result = poller(List.of("BTCUSDT")).run(2, null);
+
+    // The cycle at 00:11:02 finds 00:10 not served yet; it is from 00:11:03, and the third
+    // re-ask (00:11:03.75) gets it, not the next cycle at 00:12:02.
+    assertThat(openTimes("BTCUSDT")).containsExactly(minute("00:10"));
+    assertThat(result.cycles()).isEqualTo(2);
+    assertThat(time.sleeps).as("re-asked after 250 ms, 500 ms and 1 s")
+        .containsSubsequence(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1));
+    assertThat(time.instant()).isBefore(Instant.parse("2026-02-01T00:11:04Z"));
+    assertThat(exchange.logText.toString()).contains("asked again for late minutes 3 times");
+  }
+
+  @Test
+  void aFeedMinutesBehindIsLeftToTheNextCycleNotAskedAgainAndAgain() throws Exception {
+    state.pollReached("BTCUSDT", minute("00:03"));
+    // A feed five minutes behind (a delayed quote): its newest minute is never the one that
+    // just closed, so asking again within the cycle could not help.
+    binance.lateBy = 300_000;
+    binance.lateUntil = minute("01:00");
+
+    poller(List.of("BTCUSDT")).run(2, null);
+
+    assertThat(openTimes("BTCUSDT")).containsExactly(minute("00:04"), minute("00:05"));
+    assertThat(exchange.logText.toString()).doesNotContain("asked again");
+  }
+
+  @Test
   void failedCyclesLeaveTheMarkAndTheNextCycleFetchesFromIt() throws Exception {
     state.pollReached("BTCUSDT", minute("00:07"));
     binance.failNext.set(2); // the fill and the first cycle fail

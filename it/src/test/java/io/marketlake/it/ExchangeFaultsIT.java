@@ -42,7 +42,7 @@ class ExchangeFaultsIT {
   static final Instant POLL_UNTIL = START.plus(Duration.ofMinutes(30));
   static final List<String> SYMBOLS = List.of("BTCUSDT", "ETHUSDT", "SOLUSDT");
   static final String FAULTS =
-      "429=0.05,418=0.03,5xx=0.10,timeout=0.05,malformed=0.10,duplicate=0.10";
+      "429=0.05,418=0.03,5xx=0.10,timeout=0.05,malformed=0.10,duplicate=0.10,late=0.10";
 
   @TempDir Path workdir;
 

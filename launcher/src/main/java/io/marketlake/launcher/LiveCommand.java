@@ -52,8 +52,9 @@ public final class LiveCommand implements Callable<Integer> {
           + " model learns from it (default: ${DEFAULT-VALUE}).")
   String history;
 
-  @Option(names = "--trigger", defaultValue = "2s", paramLabel = "DURATION",
-      description = "Micro-batch interval of bronze, silver and gold (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--trigger", defaultValue = "500ms", paramLabel = "DURATION",
+      description = "Micro-batch interval of bronze, silver and gold: a new candle waits for the"
+          + " next trigger at each layer (default: ${DEFAULT-VALUE}).")
   String trigger;
 
   @Option(names = "--score-every", defaultValue = "2s", paramLabel = "DURATION",

@@ -52,7 +52,7 @@ class MarketlakeCommandTest {
     Cli.commandLine(live, java.util.Map.of()).parseArgs();
     LiveConfig config = live.toConfig();
     assertThat(config.history()).isEqualTo(java.time.Duration.ofHours(24));
-    assertThat(config.trigger()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(config.trigger()).isEqualTo(java.time.Duration.ofMillis(500));
     assertThat(config.retrainEvery()).isEqualTo(java.time.Duration.ofHours(1));
     assertThat(config.exchangeSpeed()).isEqualTo(1);
     assertThat(config.workdir().endsWith(java.nio.file.Path.of(".marketlake", "live"))).isTrue();

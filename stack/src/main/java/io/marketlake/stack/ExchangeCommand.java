@@ -50,7 +50,7 @@ public class ExchangeCommand implements Callable<Integer> {
 
   @Option(names = "--faults", paramLabel = "KIND=RATE,...", description = "Faults injected into"
       + " kline and ticker answers, each a probability per request: 429, 418, 5xx, timeout,"
-      + " malformed, duplicate (default: none).")
+      + " malformed, duplicate, late (default: none).")
   String faults;
 
   @Option(names = "--fault-retry-after", defaultValue = FaultOptions.DEFAULT_RETRY_AFTER,

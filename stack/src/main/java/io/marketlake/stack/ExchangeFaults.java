@@ -11,7 +11,7 @@ import java.util.Map;
  * Faults the simulated exchange injects into its market-data answers ({@code klines} and {@code
  * ticker/24hr}), each with a probability per request, so that a client's resilience can be tested
  * against the real wire format. Parsed from a spec such as {@code
- * 429=0.02,418=0.005,5xx=0.05,timeout=0.02,malformed=0.03,duplicate=0.05}.
+ * 429=0.02,418=0.005,5xx=0.05,timeout=0.02,malformed=0.03,duplicate=0.05,late=0.1}.
  *
  * @param rates probability per request of each fault; at most one fault per request, so the rates
  *     must sum to at most 1
@@ -37,7 +37,13 @@ public record ExchangeFaults(Map<Kind, Double> rates, Duration retryAfter, Durat
     /** A 200 whose JSON body is cut off half way. */
     MALFORMED("malformed"),
     /** A 200 kline array in which one candle appears twice. */
-    DUPLICATE("duplicate");
+    DUPLICATE("duplicate"),
+    /**
+     * A 200 kline array from a replica {@link ExchangeFaults#LATE_BY} behind: the minutes that
+     * closed since are not in it yet, nor is a forming candle (a REST cache lagging the matching
+     * engine; a client that takes the short answer as final for the minute waits a whole cycle).
+     */
+    LATE("late");
 
     private final String spec;
 
@@ -49,6 +55,9 @@ public record ExchangeFaults(Map<Kind, Double> rates, Duration retryAfter, Durat
       return spec;
     }
   }
+
+  /** How far behind the exchange's clock a {@link Kind#LATE} answer is, in exchange time. */
+  public static final Duration LATE_BY = Duration.ofSeconds(5);
 
   public static final ExchangeFaults NONE =
       new ExchangeFaults(Map.of(), Duration.ofSeconds(2), Duration.ofSeconds(12), 1L);
@@ -76,7 +85,8 @@ public record ExchangeFaults(Map<Kind, Double> rates, Duration retryAfter, Durat
 
   /**
    * Parses {@code KIND=RATE[,KIND=RATE...]}, kinds {@code 429}, {@code 418}, {@code 5xx}, {@code
-   * timeout}, {@code malformed}, {@code duplicate}; an empty or null spec is {@link #NONE}.
+   * timeout}, {@code malformed}, {@code duplicate}, {@code late}; an empty or null spec is {@link
+   * #NONE}.
    */
   public static ExchangeFaults parse(String spec, Duration retryAfter, Duration delay, long seed) {
     Map<Kind, Double> rates = new EnumMap<>(Kind.class);
@@ -89,7 +99,7 @@ public record ExchangeFaults(Map<Kind, Double> rates, Duration retryAfter, Durat
         }
         if (kind == null || kv.length != 2) {
           throw new UsageException("Invalid fault '" + pair.trim() + "': expected KIND=RATE with"
-              + " KIND one of 429, 418, 5xx, timeout, malformed, duplicate, e.g. 5xx=0.05"
+              + " KIND one of 429, 418, 5xx, timeout, malformed, duplicate, late, e.g. 5xx=0.05"
               + " (--exchange-faults)");
         }
         try {

@@ -203,8 +203,14 @@ public final class SimulatedExchange implements AutoCloseable {
         return;
       }
       try {
-        byte[] body = route(path, query);
-        if (fault != null) body = spoil(fault, path, body);
+        byte[] body;
+        if (fault == ExchangeFaults.Kind.LATE && path.equals("/api/v3/klines")) {
+          injected.get(fault).incrementAndGet();
+          body = klines(query, ExchangeFaults.LATE_BY.toMillis());
+        } else {
+          body = route(path, query);
+          if (fault != null) body = spoil(fault, path, body);
+        }
         reply(http, 200, body, outcome.used());
       } catch (BadRequest e) {
         reply(http, 400, BinanceFormat.error(e.code, e.getMessage()), outcome.used());
@@ -297,7 +303,7 @@ public final class SimulatedExchange implements AutoCloseable {
   private byte[] route(String path, Map<String, String> query) {
     switch (path) {
       case "/api/v3/klines":
-        return klines(query);
+        return klines(query, 0);
       case "/api/v3/ticker/24hr":
         return ticker(query);
       case "/api/v3/ping":
@@ -324,7 +330,11 @@ public final class SimulatedExchange implements AutoCloseable {
     }
   }
 
-  private byte[] klines(Map<String, String> query) {
+  /**
+   * The klines answer as of {@code lateByMs} before the exchange's clock: a late answer (a
+   * lagging replica) has neither the minutes that closed since nor a forming candle.
+   */
+  private byte[] klines(Map<String, String> query, long lateByMs) {
     String symbol = symbol(query.get("symbol"), "symbol");
     String interval = query.get("interval");
     if (interval == null || interval.isEmpty()) throw BadRequest.mandatory("interval");
@@ -339,9 +349,9 @@ public final class SimulatedExchange implements AutoCloseable {
     if (start != null && end != null && start > end) {
       throw new BadRequest(-1023, "Start time is greater than end time.");
     }
-    long now = options.clock().nowMillis();
+    long now = options.clock().nowMillis() - lateByMs;
     long forming = Math.floorDiv(now, Candle.MINUTE) * Candle.MINUTE;
-    long to = forming;
+    long to = lateByMs > 0 ? forming - Candle.MINUTE : forming;
     if (end != null) to = Math.min(to, Math.floorDiv(end, Candle.MINUTE) * Candle.MINUTE);
     long from = start != null
         ? Math.floorDiv(start + Candle.MINUTE - 1, Candle.MINUTE) * Candle.MINUTE

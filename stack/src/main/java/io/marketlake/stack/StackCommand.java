@@ -74,7 +74,8 @@ public class StackCommand implements Callable<Integer> {
         description = "Faults the exchange injects into kline and ticker answers, each with a"
             + " probability per request: 429, 418 (a " + FaultOptions.DEFAULT_RETRY_AFTER
             + " ban), 5xx, timeout (held back " + FaultOptions.DEFAULT_DELAY + "), malformed,"
-            + " duplicate; e.g. 429=0.02,5xx=0.05,malformed=0.02 (default: none).")
+            + " duplicate, late (the newest minutes not served yet); e.g."
+            + " 429=0.02,5xx=0.05,malformed=0.02 (default: none).")
     String faults;
 
     @Override

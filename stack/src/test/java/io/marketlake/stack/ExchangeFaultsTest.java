@@ -100,6 +100,23 @@ class ExchangeFaultsTest {
   }
 
   @Test
+  void lateAnswersLackTheMinutesClosedSinceTheReplicaLaggedAndTheFormingCandle() throws Exception {
+    start("late=1");
+    JsonNode late = JSON.readTree(klines().body());
+    long noon = NOW.toEpochMilli() - 30_000;
+    // At 12:00:30 a replica 5 s behind has 11:59 closed and serves no forming 12:00.
+    assertThat(late).extracting(k -> k.get(0).asLong())
+        .containsExactly(noon - 180_000, noon - 120_000, noon - 60_000);
+    assertThat(late.get(2).get(6).asLong()).isLessThan(NOW.toEpochMilli() - 5_000);
+    assertThat(exchange.injectedFaults()).containsEntry(ExchangeFaults.Kind.LATE, 1L);
+    exchange.close();
+
+    start("");
+    JsonNode clean = JSON.readTree(klines().body());
+    assertThat(clean.get(2).get(0).asLong()).as("the forming candle").isEqualTo(noon);
+  }
+
+  @Test
   void ratesMixAtRandomButReproducibly() throws Exception {
     start("5xx=0.3,duplicate=0.3");
     int errors = 0;
@@ -119,7 +136,7 @@ class ExchangeFaultsTest {
     assertThatThrownBy(() -> FaultOptions.parse("404=0.1", "2s", "12s", 1))
         .isInstanceOf(UsageException.class)
         .hasMessage("Invalid fault '404=0.1': expected KIND=RATE with KIND one of 429, 418, 5xx,"
-            + " timeout, malformed, duplicate, e.g. 5xx=0.05 (--exchange-faults)");
+            + " timeout, malformed, duplicate, late, e.g. 5xx=0.05 (--exchange-faults)");
     assertThatThrownBy(() -> FaultOptions.parse("5xx=0.7,429=0.5", "2s", "12s", 1))
         .isInstanceOf(UsageException.class)
         .hasMessageStartingWith("Fault rates add up to 1.2");
