@@ -16,13 +16,21 @@ import java.time.Duration;
  * earlier sample: the local clock may be ahead of the exchange's, and a measured speed may be off
  * (an accelerated exchange that was paused), so either guess could call a forming candle closed
  * ({@link FinalCandles}). A slow {@code /time} costs latency, never a wrong candle.
+ *
+ * <p>The speed is measured over at least {@link #MIN_SAMPLE_GAP_MS} of local time, and a wait
+ * toward an exchange time is slept in steps of at most {@link #MAX_SLEEP} ({@link #sleepUntil}),
+ * asking the exchange again after each: one answer that reached a busy JVM late (a GC pause, two
+ * cores shared with Spark) makes a short baseline read a tenth of the real speed, and an
+ * uncapped sleep on that estimate stalled a poller at 10× for eight minutes.
  */
 final class ExchangeClock {
   /** Longest single wait while the exchange's speed is still unknown. */
   static final Duration PROBE_WAIT = Duration.ofSeconds(1);
   static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
   static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(10);
-  private static final long MIN_SAMPLE_GAP_MS = 200;
+  static final long MIN_SAMPLE_GAP_MS = 1_000;
+  /** Longest single sleep toward an exchange time before asking the exchange again. */
+  static final Duration MAX_SLEEP = Duration.ofSeconds(2);
 
   /** Asks the exchange for its time. */
   @FunctionalInterface
@@ -97,6 +105,15 @@ final class ExchangeClock {
     long exchangeWait = Math.max(0, target - exchangeNow);
     if (Double.isNaN(speed)) return min(Duration.ofMillis(exchangeWait), PROBE_WAIT);
     return Duration.ofMillis((long) Math.ceil(exchangeWait / speed));
+  }
+
+  /**
+   * How long to sleep before asking the exchange's time again, on the way to {@code target}:
+   * {@link #localWaitUntil}, but at most {@link #MAX_SLEEP}, so a wrong speed estimate costs at
+   * most that much lateness.
+   */
+  synchronized Duration sleepUntil(long target, long exchangeNow) {
+    return min(localWaitUntil(target, exchangeNow), MAX_SLEEP);
   }
 
   synchronized double speed() {

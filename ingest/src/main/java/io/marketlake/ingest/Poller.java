@@ -402,7 +402,7 @@ public final class Poller implements PollJob {
     while (!stopping) {
       long now = exchangeClock.now();
       if (now >= target) return;
-      sleeper.sleep(exchangeClock.localWaitUntil(target, now));
+      sleeper.sleep(exchangeClock.sleepUntil(target, now));
     }
   }
 }

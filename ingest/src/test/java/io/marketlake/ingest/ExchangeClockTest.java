@@ -49,6 +49,43 @@ class ExchangeClockTest {
   }
 
   @Test
+  void aLateAnswerCannotMakeTheSleepTowardTheNextMinuteLongerThanTwoSeconds() throws Exception {
+    // An exchange at 10x; its second answer reached this JVM 5 s late (a GC pause).
+    long start = time.millis();
+    long[] answers = {start, start + 12_000};
+    AtomicInteger asked = new AtomicInteger();
+    ExchangeClock clock = new ExchangeClock(() -> answers[asked.getAndIncrement()], time,
+        time.sleeper(), log);
+
+    clock.now();
+    time.advance(Duration.ofMillis(1_200 + 5_000));
+    long now = clock.now();
+
+    assertThat(clock.speed()).as("12 s of exchange time in 6.2 s: a fifth of the real speed")
+        .isCloseTo(1.94, org.assertj.core.api.Assertions.within(0.01));
+    // 48 s of exchange time to the next minute would be 25 s at that speed; at 10x it is 4.8 s.
+    assertThat(clock.localWaitUntil(now + 48_000, now)).isEqualTo(Duration.ofMillis(24_800));
+    assertThat(clock.sleepUntil(now + 48_000, now)).isEqualTo(ExchangeClock.MAX_SLEEP);
+  }
+
+  @Test
+  void theSpeedIsMeasuredOverAtLeastASecond() throws Exception {
+    long start = time.millis();
+    long[] answers = {start, start + 5_000, start + 12_000};
+    AtomicInteger asked = new AtomicInteger();
+    ExchangeClock clock = new ExchangeClock(() -> answers[asked.getAndIncrement()], time,
+        time.sleeper(), log);
+
+    clock.now();
+    time.advance(Duration.ofMillis(500));
+    clock.now();
+    assertThat(clock.speed()).as("not measured over 0.5 s").isEqualTo(1.0);
+    time.advance(Duration.ofMillis(700));
+    clock.now();
+    assertThat(clock.speed()).isCloseTo(10.0, org.assertj.core.api.Assertions.within(0.01));
+  }
+
+  @Test
   void aFailureAfterEarlierAnswersIsAskedAgainNotExtrapolated() throws Exception {
     AtomicInteger asked = new AtomicInteger();
     long[] answers = {time.millis() - 45_000, time.millis() - 40_000};
