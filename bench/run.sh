@@ -4,6 +4,7 @@
 #
 #   bench/run.sh                          # everything: about an hour on 2 cores
 #   bench/run.sh --only bronze,merge      # some of: bronze backfill merge scale freshness breakdown demo faults
+#   bench/run.sh --only soak              # live for 30 exchange days x 20 symbols: an hour; never in "all"
 #   bench/run.sh --only freshness --freshness-minutes 3   # other options go to the Java suite
 #
 # Nothing else should run on the machine meanwhile: the figures are wall-clock times.
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 has() { [[ ",$only," == *",$1,"* ]]; }
-java_only=$(tr ',' '\n' <<<"$only" | grep -E '^(bronze|backfill|merge|scale|freshness|breakdown)$' | paste -sd, || true)
+java_only=$(tr ',' '\n' <<<"$only" | grep -E '^(bronze|backfill|merge|scale|freshness|breakdown|soak)$' | paste -sd, || true)
 
 echo "Building (./mvnw install -DskipTests) ..." >&2
 ./mvnw -q -B install -DskipTests >&2

@@ -5,6 +5,7 @@ import io.marketlake.common.Symbols;
 import io.marketlake.common.UsageException;
 import io.marketlake.common.Defaults;
 import io.marketlake.common.spark.LayerContext;
+import io.marketlake.launcher.LiveConfig;
 import io.marketlake.stack.EmbeddedStack;
 import io.marketlake.stack.StackOptions;
 import java.nio.file.Files;
@@ -30,10 +31,13 @@ public final class BenchmarkSuite implements Callable<Integer> {
   /** In the order they run: breakdown last, since it starts a demo on a stack of its own. */
   static final List<String> ALL = List.of("bronze", "backfill", "merge", "scale", "freshness",
       "breakdown");
+  /** ALL and the soak, which takes an hour and runs only when named. */
+  static final List<String> KNOWN = List.of("bronze", "backfill", "merge", "scale", "freshness",
+      "breakdown", "soak");
 
   @Option(names = "--only", split = ",", paramLabel = "NAME",
-      description = "Run only these: bronze, backfill, merge, scale, freshness, breakdown"
-          + " (default: all).")
+      description = "Run only these: bronze, backfill, merge, scale, freshness, breakdown,"
+          + " soak (default: all but soak).")
   List<String> only = new ArrayList<>(ALL);
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the figures (markdown) here.")
@@ -91,7 +95,23 @@ public final class BenchmarkSuite implements Callable<Integer> {
   @Option(names = "--freshness-symbols", defaultValue = FRESHNESS_SYMBOLS)
   String freshnessSymbols;
 
-  @Option(names = "--freshness-trigger", defaultValue = "500ms",
+  @Option(names = "--soak-days", defaultValue = "30",
+      description = "Exchange days the soak runs live for (default: ${DEFAULT-VALUE}).")
+  int soakDays;
+
+  @Option(names = "--soak-speed", defaultValue = "720",
+      description = "The soak's exchange speed: 720 runs 30 days in an hour"
+          + " (default: ${DEFAULT-VALUE}).")
+  double soakSpeed;
+
+  @Option(names = "--soak-symbols", defaultValue = FRESHNESS_SYMBOLS)
+  String soakSymbols;
+
+  @Option(names = "--soak-sample-every", defaultValue = "60s", paramLabel = "DURATION",
+      description = "Wall time between two samples of the soak (default: ${DEFAULT-VALUE}).")
+  String soakSampleEvery;
+
+  @Option(names = "--freshness-trigger", defaultValue = LiveConfig.DEFAULT_TRIGGER,
       description = "Trigger interval of the bronze, silver and gold queries (default:"
           + " ${DEFAULT-VALUE}, as live's).")
   String freshnessTrigger;
@@ -104,12 +124,12 @@ public final class BenchmarkSuite implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     for (String name : only) {
-      if (!ALL.contains(name)) {
+      if (!KNOWN.contains(name)) {
         throw new UsageException("Unknown benchmark '" + name + "': expected one of "
-            + String.join(", ", ALL) + " (--only)");
+            + String.join(", ", KNOWN) + " (--only)");
       }
     }
-    Set<String> chosen = new LinkedHashSet<>(ALL);
+    Set<String> chosen = new LinkedHashSet<>(KNOWN);
     chosen.retainAll(only);
     if (mergeDays.size() != 2) throw new UsageException("--merge-days takes two sizes, e.g. 30,300");
     for (int i = 0; i < scaleSymbols.size(); i++) {
@@ -119,6 +139,10 @@ public final class BenchmarkSuite implements Callable<Integer> {
       }
     }
     if (scaleDays < 1) throw new UsageException("--scale-days must be at least 1, got " + scaleDays);
+    if (soakDays < 1) throw new UsageException("--soak-days must be at least 1, got " + soakDays);
+    if (!(soakSpeed >= 1)) {
+      throw new UsageException("--soak-speed must be at least 1, got " + soakSpeed);
+    }
     Duration trigger = io.marketlake.common.Durations.parse("--freshness-trigger",
         freshnessTrigger);
     deleteRecursively(workdir);
@@ -126,7 +150,8 @@ public final class BenchmarkSuite implements Callable<Integer> {
     // Freshness runs live and breakdown the demo, each on a stack of its own; the others share
     // this one.
     boolean needsStack = chosen.stream()
-        .anyMatch(name -> !name.equals("freshness") && !name.equals("breakdown"));
+        .anyMatch(name -> !name.equals("freshness") && !name.equals("breakdown")
+            && !name.equals("soak"));
     try (EmbeddedStack stack = needsStack ? EmbeddedStack.start(StackOptions.defaults(workdir))
         : null) {
       SparkSession spark = null;
@@ -150,6 +175,9 @@ public final class BenchmarkSuite implements Callable<Integer> {
               mergeDays.get(1), rounds).run());
           case "scale" -> done.add(new ScaleLine(stack, spark, scaleSymbols, scaleDays).run());
           case "breakdown" -> done.add(new DemoBreakdown(workdir.resolve("breakdown")).run());
+          case "soak" -> done.add(new Soak(workdir.resolve("soak"), Symbols.parse(soakSymbols),
+              soakSpeed, Duration.ofDays(soakDays), io.marketlake.common.Durations.parse(
+                  "--soak-sample-every", soakSampleEvery), trigger).run());
           default -> {
             for (double speed : freshnessSpeeds) {
               Figures.Section section = new Freshness(workdir.resolve(Figures.format("live-%.0fx",

@@ -13,7 +13,7 @@ class BenchmarkSuiteTest {
   @TempDir Path workdir;
 
   @Test
-  void scaleSymbolsMustGrowAndScaleDaysBePositive() throws Exception {
+  void scaleSymbolsMustGrowAndScaleAndSoakSizesBePositive() throws Exception {
     Path kept = Files.writeString(workdir.resolve("kept.txt"), "not deleted");
     String dir = workdir.toString();
     assertThat(Cli.run(new BenchmarkSuite(), "--workdir", dir, "--only", "scale",
@@ -24,6 +24,10 @@ class BenchmarkSuiteTest {
         "--scale-days", "0")).isEqualTo(Cli.USAGE);
     assertThat(Cli.run(new BenchmarkSuite(), "--workdir", dir, "--only", "scales"))
         .isEqualTo(Cli.USAGE);
+    assertThat(Cli.run(new BenchmarkSuite(), "--workdir", dir, "--only", "soak",
+        "--soak-days", "0")).isEqualTo(Cli.USAGE);
+    assertThat(Cli.run(new BenchmarkSuite(), "--workdir", dir, "--only", "soak",
+        "--soak-speed", "0.5")).isEqualTo(Cli.USAGE);
     assertThat(kept).exists();
   }
 }

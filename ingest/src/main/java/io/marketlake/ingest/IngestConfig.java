@@ -1,5 +1,6 @@
 package io.marketlake.ingest;
 
+import io.marketlake.common.Durations;
 import io.marketlake.common.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,9 @@ public record IngestConfig(
   public static final int DEFAULT_PARTITIONS = 3;
   public static final short DEFAULT_REPLICATION_FACTOR = 1;
   /** Short: a minute the exchange serves late is asked for again within the cycle (Poller). */
-  public static final Duration DEFAULT_POLL_DELAY = Duration.ofMillis(500);
+  public static final String DEFAULT_POLL_DELAY_TEXT = "500ms";
+  public static final Duration DEFAULT_POLL_DELAY =
+      Durations.parse("--poll-delay", DEFAULT_POLL_DELAY_TEXT);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_RETRIES = 5;
   public static final String DEFAULT_VS_CURRENCY = "usd";

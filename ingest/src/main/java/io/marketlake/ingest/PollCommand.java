@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 public final class PollCommand implements Callable<Integer> {
   @Mixin IngestOptions options;
 
-  @Option(names = "--poll-delay", defaultValue = "500ms", paramLabel = "DURATION",
+  @Option(names = "--poll-delay", defaultValue = IngestConfig.DEFAULT_POLL_DELAY_TEXT,
+      paramLabel = "DURATION",
       description = "How long after each minute boundary of the exchange's clock to ask, e.g. 2s;"
           + " minutes the exchange serves late are asked for again within the cycle."
           + " Default: ${DEFAULT-VALUE}.")

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.marketlake.launcher.Live;
-import io.marketlake.launcher.LiveConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.marketlake.common.StackEndpoints;
+import io.marketlake.launcher.Marketlake;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,18 +16,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code live} at 60× on the local stack, seen through its dashboard: headless Chromium (driven
  * by playwright-core, {@code it/browser}) finds a candle chart per symbol and sees a new minute
- * arrive; live predictions of the newest model appear minute after minute; a stop returns
- * normally, and a second run in the same work directory resumes with every minute once: no gap,
- * no duplicate across the restart.
+ * arrive; live predictions of the newest model appear minute after minute. live runs as a
+ * process of its own and is stopped as users stop it: by SIGINT to its process group (Ctrl-C) and
+ * by SIGTERM to it (timeout, a service manager), each time exiting 0 with no error, its writer
+ * leases released and no server of its stack left running; the second run, in the same work
+ * directory, resumes with every minute once: no gap, no duplicate across the restart.
  */
 class LiveDashboardIT {
   private static final Path BROWSER = LayerJars.projectRoot().resolve("it/browser");
@@ -51,24 +57,14 @@ class LiveDashboardIT {
     String node = NodeTools.require("node", why);
     NodeTools.require("chromium", why);   // check-dashboard.mjs launches /usr/bin/chromium (or $CHROMIUM)
     NodeTools.npmCi(NodeTools.require("npm", why), BROWSER, "node_modules/playwright-core");
-    // A 5 s trigger (the default is 2 s): at 60x the layers would otherwise run back to back and
-    // leave the first train little of the two cores.
-    LiveConfig config = new LiveConfig(workdir, SYMBOLS, 60, Duration.ofHours(12),
-        Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofHours(1), 0, 42, 15, null);
-
-    // live builds its own session, as bin/marketlake live does: with the fair scheduler, without
-    // which a train's jobs hold the layers' back for minutes. A session an earlier test of this
-    // JVM left is stopped first (TestSpark makes a new one for later tests); live leaves a
-    // session it did not create running, and stops its own.
-    org.apache.spark.sql.SparkSession.getDefaultSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
-    // (The JVM-wide S3A file systems of the earlier test's stack are replaced when live's new
-    // session is pointed at its own: LakehouseSpark.configure.)
-
+    // Not every Unix has these; CI (Debian) does. setsid: live runs in a process group of its
+    // own, which the test signals as a terminal's Ctrl-C or `timeout` would, the stack's servers
+    // included. env --default-signal: a test JVM started in the background ignores SIGINT, and
+    // its children would inherit that.
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")),
+        "setsid is not installed (util-linux)");
     long lastBeforeStop;
-    try (Running first = Running.start(config)) {
+    try (Running first = Running.start(workdir, 1)) {
       URI page = first.dashboard();
       NodeTools.Result check = NodeTools.run(List.of(node,
           BROWSER.resolve("check-dashboard.mjs").toString(), "--url", page.toString(),
@@ -102,12 +98,13 @@ class LiveDashboardIT {
       assertThat(withPredictions.exitCode()).as(withPredictions.out() + withPredictions.err())
           .isZero();
       lastBeforeStop = newestCandle(page, SYMBOLS.get(0));
-      Live.LiveResult result = first.stop();
-      assertThat(result.modelsTrained()).as(first.output().toString()).isGreaterThanOrEqualTo(1);
-      assertThat(result.predictionsWritten()).as(first.output().toString()).isPositive();
+      // Ctrl-C in a terminal: SIGINT to the whole process group.
+      Stopped stopped = first.stopBy("INT");
+      assertThat(stopped.modelsTrained()).as(stopped.output()).isGreaterThanOrEqualTo(1);
+      assertThat(stopped.predictionsWritten()).as(stopped.output()).isPositive();
     }
 
-    try (Running second = Running.start(config)) {
+    try (Running second = Running.start(workdir, 2)) {
       URI page = second.dashboard();
       Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
           .until(() -> newestCandle(page, SYMBOLS.get(0)) > lastBeforeStop + 3 * 60_000);
@@ -122,7 +119,8 @@ class LiveDashboardIT {
               .isEqualTo(60_000);
         }
       }
-      second.stop();
+      // timeout(1) or a service manager: SIGTERM to the whole process group.
+      second.stopBy("TERM");
     }
   }
 
@@ -145,53 +143,110 @@ class LiveDashboardIT {
     return JSON.readTree(response.body());
   }
 
-  /** A {@link Live} on a thread of its own; its output is kept for the failure message. */
-  private record Running(Live live, CompletableFuture<Live.LiveResult> result,
-      ByteArrayOutputStream output) implements AutoCloseable {
-    static Running start(LiveConfig config) {
-      ByteArrayOutputStream output = new ByteArrayOutputStream();
-      // Kept for failure messages, and shown in the test's output as it happens.
-      PrintStream both = new PrintStream(new java.io.OutputStream() {
-        @Override
-        public void write(int b) {
-          output.write(b);
-          System.out.write(b);
-        }
+  /** What a stopped run printed, and its own account of what it did. */
+  private record Stopped(String output, long predictionsWritten, long modelsTrained) {}
 
-        @Override
-        public void flush() {
-          System.out.flush();
-        }
-      }, true);
-      Live live = new Live(config, both);
-      CompletableFuture<Live.LiveResult> result = new CompletableFuture<>();
-      Thread thread = new Thread(() -> {
-        try {
-          result.complete(live.run());
-        } catch (Throwable e) {
-          result.completeExceptionally(e);
-        }
-      }, "live-under-test");
-      thread.start();
-      return new Running(live, result, output);
+  /**
+   * {@code marketlake live} in a JVM and process group of its own, as {@code bin/marketlake live}
+   * runs it: its output goes to {@code WORKDIR/../live-RUN.out}.
+   */
+  private record Running(Process process, Path workdir, Path outputFile) implements AutoCloseable {
+    static final Pattern DASHBOARD = Pattern.compile("Dashboard: (http://\\S+)");
+    static final Pattern STOPPED = Pattern.compile(
+        "live: stopped; (\\d+) predictions written, (\\d+) models trained");
+
+    static Running start(Path workdir, int run) throws Exception {
+      Path output = workdir.resolveSibling(workdir.getFileName() + "-live-" + run + ".out");
+      List<String> command = new ArrayList<>(List.of("/usr/bin/setsid", "env",
+          "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java")
+              .toString(), "-Xmx2g", "-XX:+UseParallelGC",
+          // The launcher's own logging, not the test classpath's log4j2-test.
+          "-Dlog4j2.configurationFile=log4j2.properties"));
+      // The test JVM's own module flags are exactly what Spark needs.
+      ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+          .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+Ignore")
+              || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
+          .forEach(command::add);
+      // A 5 s trigger (the default is 0.5 s): at 60x the layers would otherwise run back to back
+      // and leave the first train little of the two cores.
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+          Marketlake.class.getName(), "live", "--workdir", workdir.toString(),
+          "--symbols", String.join(",", SYMBOLS), "--exchange-speed", "60", "--history", "12h",
+          "--trigger", "5s", "--score-every", "2s", "--retrain-every", "1h", "--port", "0",
+          "--seed", "42", "--horizon", "15"));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(output.toFile());
+      builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+      return new Running(builder.start(), workdir, output);
     }
 
-    URI dashboard() throws Exception {
-      URI uri = live.awaitDashboard(Duration.ofMinutes(2));
-      assertThat(uri).as("the dashboard within 2 minutes: " + output).isNotNull();
-      return uri;
+    String output() {
+      try {
+        return Files.readString(outputFile);
+      } catch (java.io.IOException e) {
+        return outputFile + " unreadable: " + e;
+      }
     }
 
-    Live.LiveResult stop() throws Exception {
-      live.stop();
-      return result.get(2, TimeUnit.MINUTES);
+    URI dashboard() {
+      String[] found = new String[1];
+      Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+          .failFast("live exited: " + output(), () -> !process.isAlive())
+          .until(() -> {
+            Matcher m = DASHBOARD.matcher(output());
+            if (m.find()) found[0] = m.group(1);
+            return found[0] != null;
+          });
+      return URI.create(found[0]);
+    }
+
+    /**
+     * Sends {@code signal} to live's whole process group, as a terminal or a service manager
+     * does, and checks the stop was clean: exit 0, no error logged, every writer lease released,
+     * no server of the stack left running.
+     */
+    Stopped stopBy(String signal) throws Exception {
+      Map<String, Long> servers = StackEndpoints.read(workdir).pids();
+      Process kill = new ProcessBuilder("kill", "-s", signal, "--", "-" + process.pid())
+          .redirectErrorStream(true).start();
+      assertThat(kill.waitFor()).as("kill -s %s -- -%d", signal, process.pid()).isZero();
+      assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("stopped by SIG" + signal
+          + " within 2 minutes: " + output()).isTrue();
+      String out = output();
+      assertThat(process.exitValue()).as("exit code after SIG" + signal + ": " + out).isZero();
+      assertThat(out).as("stopped by SIG" + signal).contains("SIG" + signal + " received")
+          .doesNotContain(" ERROR ").doesNotContain("could not release");
+      servers.forEach((name, pid) -> assertThat(ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)).as("the stack's %s (pid %d) after live", name, pid)
+          .isEmpty());
+      assertLeasesReleased();
+      Matcher m = STOPPED.matcher(out);
+      assertThat(m.find()).as(out).isTrue();
+      return new Stopped(out, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+    }
+
+    /** The newest epoch of each job's lease says released (S3 stores objects as plain files). */
+    private void assertLeasesReleased() throws Exception {
+      List<Path> leases;
+      try (Stream<Path> files = Files.walk(workdir.resolve("s3"))) {
+        leases = files.filter(f -> f.getParent().getParent().getFileName().toString()
+                .equals("_leases") && f.toString().endsWith(".json"))
+            .collect(Collectors.groupingBy(Path::getParent, Collectors.maxBy(
+                java.util.Comparator.comparing(f -> f.getFileName().toString()))))
+            .values().stream().flatMap(java.util.Optional::stream).toList();
+      }
+      assertThat(leases).as("lease objects under " + workdir.resolve("s3")).hasSize(4);
+      for (Path lease : leases) {
+        assertThat(JSON.readTree(lease.toFile()).path("released_at").asText(""))
+            .as("released_at of " + lease).isNotBlank();
+      }
     }
 
     @Override
     public void close() throws Exception {
-      if (!result.isDone()) {
-        live.stop();
-        result.get(2, TimeUnit.MINUTES);
+      if (process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(2, TimeUnit.MINUTES)) process.destroyForcibly();
       }
     }
   }

@@ -306,6 +306,8 @@ public final class Live {
   private final class ModelLoop extends Thread {
     private final LiveModel model;
     private final LayerContext ctx;
+    /** The loop's Spark jobs, so a stop can cancel them. */
+    private static final String JOB_GROUP = "live-model";
     private volatile boolean stopping;
     volatile Throwable failure;
     final AtomicLong ticks = new AtomicLong();
@@ -325,6 +327,7 @@ public final class Live {
     @Override
     public void run() {
       ctx.spark().sparkContext().setLocalProperty("spark.scheduler.pool", "model");
+      ctx.spark().sparkContext().setJobGroup(JOB_GROUP, "live scoring and retraining", false);
       try {
         while (!stopping) {
           long started = System.nanoTime();
@@ -361,7 +364,12 @@ public final class Live {
 
     void shutdown() throws InterruptedException {
       stopping = true;
-      silverCommitted.release();   // out of its wait; a tick under way is let finish
+      silverCommitted.release();   // out of its wait
+      // Cancelled, not waited for: a train takes minutes on 2 cores and commits nothing until
+      // its last step (the model, then its model_runs row), and a restart's first scoring tick
+      // can take a minute. Each commit is whole, and the next start scores from what the
+      // predictions table holds and trains again if no model was committed.
+      ctx.spark().sparkContext().cancelJobGroup(JOB_GROUP);
       join(STOP_PATIENCE.toMillis());
       if (!isAlive()) return;
       interrupt();   // a train takes minutes; it commits nothing until its last step

@@ -52,7 +52,7 @@ public final class LiveCommand implements Callable<Integer> {
           + " model learns from it (default: ${DEFAULT-VALUE}).")
   String history;
 
-  @Option(names = "--trigger", defaultValue = "500ms", paramLabel = "DURATION",
+  @Option(names = "--trigger", defaultValue = LiveConfig.DEFAULT_TRIGGER, paramLabel = "DURATION",
       description = "Micro-batch interval of bronze, silver and gold: a new candle waits for the"
           + " next trigger at each layer (default: ${DEFAULT-VALUE}).")
   String trigger;
@@ -147,7 +147,24 @@ public final class LiveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LiveConfig config = toConfig();
     Live live = new Live(config, System.out);
-    // Ctrl-C / SIGTERM: stop every part in order, then end the JVM with the run's exit code.
+    // Ctrl-C / SIGTERM: stop every part in order before the JVM starts shutting down. As a JVM
+    // shutdown hook the stop would run at the same time as Spark's own hook (SparkContext.stop)
+    // and the embedded stack's (its S3 and Kafka JVMs), and lose the race: queries failing
+    // mid-MERGE, leases left held, exit 1. So the signals only ask live to stop; the hook below
+    // is for any other way the JVM ends (System.exit elsewhere, a second signal).
+    java.util.Map<String, sun.misc.SignalHandler> jvmHandlers = new java.util.HashMap<>();
+    sun.misc.SignalHandler stopLive = signal -> {
+      System.err.println("live: SIG" + signal.getName() + " received: stopping (again to force)");
+      // A second signal takes the JVM's usual way out: the shutdown hook below.
+      jvmHandlers.forEach((name, handler) -> sun.misc.Signal.handle(new sun.misc.Signal(name),
+          handler));
+      Thread stopper = new Thread(live::stop, "live-stop");
+      stopper.setDaemon(true);
+      stopper.start();
+    };
+    for (String name : new String[] {"INT", "TERM"}) {
+      jvmHandlers.put(name, sun.misc.Signal.handle(new sun.misc.Signal(name), stopLive));
+    }
     CountDownLatch drained = new CountDownLatch(1);
     AtomicInteger exitCode = new AtomicInteger(Cli.OK);
     Thread hook = new Thread(() -> {

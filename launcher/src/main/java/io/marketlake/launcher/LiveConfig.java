@@ -24,6 +24,9 @@ import java.util.List;
 public record LiveConfig(Path workdir, List<String> symbols, double exchangeSpeed,
     Duration history, Duration trigger, Duration scoreEvery, Duration retrainEvery, int port,
     long seed, int horizonMinutes, LiveServices services) {
+  /** bronze, silver and gold's micro-batch interval; the freshness benchmark's too. */
+  public static final String DEFAULT_TRIGGER = "500ms";
+
   public LiveConfig {
     symbols = List.copyOf(symbols);
     if (history.toMinutes() < 1) {

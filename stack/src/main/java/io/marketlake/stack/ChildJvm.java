@@ -43,6 +43,14 @@ final class ChildJvm {
    * child never blocks on a pipe nobody reads and may outlive this JVM.
    */
   static Process start(List<String> args, Path log) throws IOException {
+    return start(args, log, false);
+  }
+
+  /**
+   * Starts {@code java ARGS} as {@link #start(List, Path)} does; with {@code stdinPipe} its
+   * standard input is a pipe from this JVM instead (see {@link ParentBoundMain}).
+   */
+  static Process start(List<String> args, Path log, boolean stdinPipe) throws IOException {
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -53,8 +61,38 @@ final class ChildJvm {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     File devNull = new File("/dev/null");
-    if (devNull.exists()) builder.redirectInput(ProcessBuilder.Redirect.from(devNull));
+    if (!stdinPipe && devNull.exists()) {
+      builder.redirectInput(ProcessBuilder.Redirect.from(devNull));
+    }
     return builder.start();
+  }
+
+  /**
+   * The JVM arguments that run {@code mainClass} from {@code classpath}: directly, or through
+   * {@link ParentBoundMain} when the server belongs to this JVM. Its class is looked up after the
+   * server's own classpath, so a fat jar holding it cannot shadow the server's classes.
+   */
+  static List<String> mainArgs(String classpath, String mainClass, List<String> args,
+      boolean boundToParent) {
+    List<String> out = new ArrayList<>();
+    if (boundToParent) {
+      out.addAll(List.of("-cp", classpath + File.pathSeparator + ownLocation(),
+          ParentBoundMain.class.getName(), mainClass));
+    } else {
+      out.addAll(List.of("-cp", classpath, mainClass));
+    }
+    out.addAll(args);
+    return out;
+  }
+
+  /** The directory or jar this class was loaded from. */
+  private static String ownLocation() {
+    try {
+      return Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("Cannot locate the marketlake stack classes", e);
+    }
   }
 
   /**
@@ -79,8 +117,16 @@ final class ChildJvm {
 
   /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
   static void stop(ProcessHandle process, Duration grace) {
+    stop(process, grace, false);
+  }
+
+  /**
+   * Waits up to {@code grace} for a process already asked to stop ({@code asked}), else sends it
+   * SIGTERM first; then SIGKILL if it is still running.
+   */
+  static void stop(ProcessHandle process, Duration grace, boolean asked) {
     if (!process.isAlive()) return;
-    process.destroy();
+    if (!asked) process.destroy();
     if (awaitExit(process, grace)) return;
     process.destroyForcibly();
     awaitExit(process, Duration.ofSeconds(10));

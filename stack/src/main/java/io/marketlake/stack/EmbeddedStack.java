@@ -105,7 +105,7 @@ public final class EmbeddedStack implements AutoCloseable {
       CompletableFuture<S3Server> s3Future = CompletableFuture.supplyAsync(() -> {
         S3Server server;
         try {
-          server = S3Server.start(workdir.resolve("s3"));
+          server = S3Server.start(workdir.resolve("s3"), !options.detached());
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -119,7 +119,7 @@ public final class EmbeddedStack implements AutoCloseable {
       });
       KafkaBroker kafka;
       try {
-        kafka = KafkaBroker.start(workdir.resolve("kafka"));
+        kafka = KafkaBroker.start(workdir.resolve("kafka"), !options.detached());
       } catch (RuntimeException | IOException e) {
         // wait for S3 and stop it: an exiting CLI must not leave it behind
         try {
@@ -318,12 +318,10 @@ public final class EmbeddedStack implements AutoCloseable {
   private void stopServers() {
     if (!stopped.compareAndSet(false, true)) return;
     if (exchange != null) exchange.close();
-    // Signal all first so the JVMs shut down in parallel, then wait for each.
-    List<ProcessHandle> children = Stream.of(ProcessHandle.of(kafka.pid()),
-            ProcessHandle.of(s3.pid()), Optional.ofNullable(exchangeProcess).map(Process::toHandle))
-        .flatMap(Optional::stream)
-        .toList();
-    children.forEach(ProcessHandle::destroy);
+    // Ask all first so the JVMs shut down in parallel, then wait for each.
+    if (exchangeProcess != null) exchangeProcess.destroy();
+    kafka.requestStop();
+    s3.requestStop();
     if (exchangeProcess != null) ChildJvm.stop(exchangeProcess.toHandle(), Duration.ofSeconds(5));
     kafka.close();
     s3.close();

@@ -30,14 +30,24 @@ public final class KafkaBroker extends ServerJvm {
 
   private final int port;
 
-  private KafkaBroker(int port, Path log, Path config, List<String> jvm) {
-    super("Kafka broker", concat(jvm, "kafka.Kafka", config.toString()), log, START_TIMEOUT,
-        STOP_GRACE);
+  private KafkaBroker(int port, Path log, Path config, List<String> jvm, String classpath,
+      boolean boundToParent) {
+    super("Kafka broker", jvm, classpath, "kafka.Kafka", List.of(config.toString()), log,
+        START_TIMEOUT, STOP_GRACE, boundToParent);
     this.port = port;
   }
 
-  /** Formats the storage if new, starts the broker and waits until it answers describeCluster. */
+  /** {@link #start(Path, boolean)} bound to this JVM. */
   public static KafkaBroker start(Path dir) throws IOException {
+    return start(dir, true);
+  }
+
+  /**
+   * Formats the storage if new, starts the broker and waits until it answers describeCluster.
+   *
+   * @param boundToParent whether the broker stops with this JVM ({@link ParentBoundMain})
+   */
+  public static KafkaBroker start(Path dir, boolean boundToParent) throws IOException {
     dir = dir.toAbsolutePath().normalize();
     Path data = dir.resolve("data");
     Path log = dir.resolve("broker.log");
@@ -52,13 +62,12 @@ public final class KafkaBroker extends ServerJvm {
     Files.writeString(config, properties(port, controllerPort, data));
     String classpath = ChildJvm.classpath("kafka-broker.classpath");
     List<String> jvm = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
-        "-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + log4j.toUri(),
-        "-cp", classpath);
+        "-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + log4j.toUri());
 
     if (!Files.exists(data.resolve("meta.properties"))) {
-      format(jvm, config, log);
+      format(concat(jvm, "-cp", classpath), config, log);
     }
-    KafkaBroker broker = new KafkaBroker(port, log, config, jvm);
+    KafkaBroker broker = new KafkaBroker(port, log, config, jvm, classpath, boundToParent);
     broker.launch();
     return broker;
   }

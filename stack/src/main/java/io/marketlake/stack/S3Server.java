@@ -26,20 +26,33 @@ public final class S3Server extends ServerJvm {
   public static final String ACCESS_KEY = "marketlake-local";
   public static final String SECRET_KEY = "marketlake-local-secret";
   public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  /** The Main-Class of S3Proxy's jar-with-dependencies. */
+  private static final String MAIN_CLASS = "org.gaul.s3proxy.Main";
 
   private final int port;
   private final Path dataDir;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  private S3Server(int port, Path dataDir, Path log, List<String> command) {
-    super("S3 server", command, log, START_TIMEOUT, Duration.ofSeconds(10));
+  private S3Server(int port, Path dataDir, Path log, List<String> jvm, List<String> args,
+      boolean boundToParent) {
+    super("S3 server", jvm, ChildJvm.classpath("s3proxy.classpath"), MAIN_CLASS, args, log,
+        START_TIMEOUT, Duration.ofSeconds(10), boundToParent);
     this.port = port;
     this.dataDir = dataDir;
   }
 
-  /** Starts S3Proxy with its data, configuration and log under {@code dir} and waits for it. */
+  /** {@link #start(Path, boolean)} bound to this JVM. */
   public static S3Server start(Path dir) throws IOException {
+    return start(dir, true);
+  }
+
+  /**
+   * Starts S3Proxy with its data, configuration and log under {@code dir} and waits for it.
+   *
+   * @param boundToParent whether the server stops with this JVM ({@link ParentBoundMain})
+   */
+  public static S3Server start(Path dir, boolean boundToParent) throws IOException {
     dir = dir.toAbsolutePath().normalize();
     Path data = dir.resolve("data");
     Path log = dir.resolve("s3proxy.log");
@@ -58,8 +71,8 @@ public final class S3Server extends ServerJvm {
         "jclouds.filesystem.basedir=" + data,
         ""));
     S3Server server = new S3Server(port, data, log, List.of("-Xms32m", "-Xmx256m",
-        "-XX:+UseSerialGC", "-DLOG_LEVEL=warn", "-DJETTY_LOG_LEVEL=warn",
-        "-jar", ChildJvm.classpath("s3proxy.classpath"), "--properties", config.toString()));
+        "-XX:+UseSerialGC", "-DLOG_LEVEL=warn", "-DJETTY_LOG_LEVEL=warn"),
+        List.of("--properties", config.toString()), boundToParent);
     server.launch();
     return server;
   }

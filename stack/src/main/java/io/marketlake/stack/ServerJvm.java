@@ -3,6 +3,7 @@ package io.marketlake.stack;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,20 +16,28 @@ abstract class ServerJvm implements AutoCloseable {
   private final Path log;
   private final Duration startTimeout;
   private final Duration stopGrace;
+  private final boolean boundToParent;
   private volatile Process process;
 
   /**
    * @param name what the server is called in errors, e.g. "Kafka broker"
-   * @param command the JVM options and main class or jar, as for {@link ChildJvm#start}
-   * @param stopGrace how long {@link #close()} waits after SIGTERM before SIGKILL
+   * @param jvmOptions options before the classpath, e.g. the heap size
+   * @param boundToParent whether the server belongs to this JVM and stops with it, ignoring the
+   *     signals of its process group ({@link ParentBoundMain}); false for {@code stack up}, whose
+   *     servers outlive the command that started them
+   * @param stopGrace how long {@link #close()} waits for the server to stop before SIGKILL
    */
-  ServerJvm(String name, List<String> command, Path log, Duration startTimeout,
-      Duration stopGrace) {
+  ServerJvm(String name, List<String> jvmOptions, String classpath, String mainClass,
+      List<String> args, Path log, Duration startTimeout, Duration stopGrace,
+      boolean boundToParent) {
     this.name = name;
+    List<String> command = new ArrayList<>(jvmOptions);
+    command.addAll(ChildJvm.mainArgs(classpath, mainClass, args, boundToParent));
     this.command = List.copyOf(command);
     this.log = log;
     this.startTimeout = startTimeout;
     this.stopGrace = stopGrace;
+    this.boundToParent = boundToParent;
   }
 
   /** Whether the launched server answers requests yet; polled until it does. */
@@ -36,7 +45,7 @@ abstract class ServerJvm implements AutoCloseable {
 
   /** Starts the JVM and waits until it {@link #answers()}, failing early if it exits. */
   final synchronized void launch() throws IOException {
-    Process started = ChildJvm.start(command, log);
+    Process started = ChildJvm.start(command, log, boundToParent);
     process = started;
     ChildJvm.awaitReady(name, started, log, startTimeout, this::answers);
   }
@@ -63,6 +72,11 @@ abstract class ServerJvm implements AutoCloseable {
     launch();
   }
 
+  /** The running (or last) server process. */
+  final Process process() {
+    return process;
+  }
+
   public long pid() {
     return process.pid();
   }
@@ -71,9 +85,28 @@ abstract class ServerJvm implements AutoCloseable {
     return log;
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
+  /**
+   * Asks the server to stop and returns at once (to stop several in parallel): closes its
+   * standard input if it is bound to this JVM, else sends SIGTERM.
+   */
+  void requestStop() {
+    Process p = process;
+    if (!p.isAlive()) return;
+    if (!boundToParent) {
+      p.destroy();
+      return;
+    }
+    try {
+      p.getOutputStream().close();
+    } catch (IOException e) {
+      // the pipe is gone already: the server sees the end of its input either way
+    }
+  }
+
+  /** {@link #requestStop()}, then SIGKILL if it has not exited within the grace period. */
   @Override
   public void close() {
-    ChildJvm.stop(process.toHandle(), stopGrace);
+    requestStop();
+    ChildJvm.stop(process.toHandle(), stopGrace, true);
   }
 }

@@ -203,14 +203,11 @@ public final class SimulatedExchange implements AutoCloseable {
         return;
       }
       try {
-        byte[] body;
-        if (fault == ExchangeFaults.Kind.LATE && path.equals("/api/v3/klines")) {
-          injected.get(fault).incrementAndGet();
-          body = klines(query, ExchangeFaults.LATE_BY.toMillis());
-        } else {
-          body = route(path, query);
-          if (fault != null) body = spoil(fault, path, body);
-        }
+        // A late answer comes from a replica behind the exchange's clock; other faults spoil it.
+        boolean late = fault == ExchangeFaults.Kind.LATE && path.equals("/api/v3/klines");
+        if (late) injected.get(fault).incrementAndGet();
+        byte[] body = route(path, query, late ? ExchangeFaults.LATE_BY.toMillis() : 0);
+        if (fault != null) body = spoil(fault, path, body);
         reply(http, 200, body, outcome.used());
       } catch (BadRequest e) {
         reply(http, 400, BinanceFormat.error(e.code, e.getMessage()), outcome.used());
@@ -300,10 +297,11 @@ public final class SimulatedExchange implements AutoCloseable {
     }
   }
 
-  private byte[] route(String path, Map<String, String> query) {
+  /** The answer to a request, as of {@code lagMs} before the exchange's clock for klines. */
+  private byte[] route(String path, Map<String, String> query, long lagMs) {
     switch (path) {
       case "/api/v3/klines":
-        return klines(query, 0);
+        return klines(query, lagMs);
       case "/api/v3/ticker/24hr":
         return ticker(query);
       case "/api/v3/ping":
