@@ -6,6 +6,7 @@
 #   bench/run.sh --only bronze,merge      # some of: bronze backfill merge scale freshness breakdown demo faults
 #   bench/run.sh --only soak              # live for 30 exchange days x 20 symbols: an hour; never in "all"
 #   bench/run.sh --only freshness --freshness-minutes 3   # other options go to the Java suite
+#   bench/run.sh --only freshness --freshness-drivers several   # the layers as separate JVMs, not live
 #
 # Nothing else should run on the machine meanwhile: the figures are wall-clock times.
 set -euo pipefail

@@ -95,6 +95,11 @@ public final class BenchmarkSuite implements Callable<Integer> {
   @Option(names = "--freshness-symbols", defaultValue = FRESHNESS_SYMBOLS)
   String freshnessSymbols;
 
+  @Option(names = "--freshness-drivers", defaultValue = "one", paramLabel = "one|several",
+      description = "one: `live` (default); several: the layers as separate commands, each its"
+          + " own JVM and Spark driver (`ingest poll`, `bronze`, `silver`, `gold` --trigger).")
+  String freshnessDrivers;
+
   @Option(names = "--soak-days", defaultValue = "30",
       description = "Exchange days the soak runs live for (default: ${DEFAULT-VALUE}).")
   int soakDays;
@@ -145,6 +150,11 @@ public final class BenchmarkSuite implements Callable<Integer> {
     }
     Duration trigger = io.marketlake.common.Durations.parse("--freshness-trigger",
         freshnessTrigger);
+    if (!List.of("one", "several").contains(freshnessDrivers)) {
+      throw new UsageException("--freshness-drivers takes one or several, got '"
+          + freshnessDrivers + "'");
+    }
+    boolean severalDrivers = freshnessDrivers.equals("several");
     deleteRecursively(workdir);
     List<Figures.Section> sections = new ArrayList<>();
     // Freshness runs live and breakdown the demo, each on a stack of its own; the others share
@@ -180,8 +190,9 @@ public final class BenchmarkSuite implements Callable<Integer> {
                   "--soak-sample-every", soakSampleEvery), trigger).run());
           default -> {
             for (double speed : freshnessSpeeds) {
-              Figures.Section section = new Freshness(workdir.resolve(Figures.format("live-%.0fx",
-                  speed)), freshnessMinutes, speed, Symbols.parse(freshnessSymbols), trigger).run();
+              Figures.Section section = new Freshness(workdir.resolve(Figures.format(
+                  severalDrivers ? "drivers-%.0fx" : "live-%.0fx", speed)), freshnessMinutes,
+                  speed, Symbols.parse(freshnessSymbols), trigger, severalDrivers).run();
               // Each speed takes a quarter of an hour: kept as soon as it is measured.
               System.out.println(section.markdown());
               sections.add(section);

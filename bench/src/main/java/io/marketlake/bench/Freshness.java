@@ -58,15 +58,154 @@ final class Freshness {
   private final List<String> symbols;
   private final Duration trigger;
 
-  Freshness(Path workdir, int minutes, double speed, List<String> symbols, Duration trigger) {
+  private final boolean severalDrivers;
+
+  /**
+   * @param severalDrivers false: {@code live}, one driver; true: the layers as the separate
+   *     commands a user would start by hand ({@code ingest poll}, {@code bronze}, {@code silver},
+   *     {@code gold} with {@code --trigger}), each its own JVM and Spark driver, on one stack
+   */
+  Freshness(Path workdir, int minutes, double speed, List<String> symbols, Duration trigger,
+      boolean severalDrivers) {
     this.workdir = workdir;
     this.minutes = minutes;
     this.speed = speed;
     this.symbols = List.copyOf(symbols);
     this.trigger = trigger;
+    this.severalDrivers = severalDrivers;
   }
 
   Figures.Section run() throws Exception {
+    return severalDrivers ? runSeveralDrivers() : runLive();
+  }
+
+  /**
+   * The layers as separate commands, each its own JVM (and Spark driver, {@code local[2]}), on
+   * a stack of their own: what a user had before {@code live}. No live scoring exists there, so
+   * the hops end at gold 5m. Measured from the tables like {@link #runLive}.
+   */
+  private Figures.Section runSeveralDrivers() throws Exception {
+    try (io.marketlake.stack.EmbeddedStack stack = io.marketlake.stack.EmbeddedStack.start(
+        io.marketlake.stack.StackOptions.defaults(workdir).withExchangeSpeed(speed))) {
+      io.marketlake.common.StackEndpoints endpoints = stack.endpoints();
+      ExchangeTimeline timeline = new ExchangeTimeline(System.currentTimeMillis(),
+          exchangeNow(endpoints.exchangeUrl()), speed);
+      io.marketlake.common.spark.LayerContext ctx = io.marketlake.common.spark.LayerContext.open(
+          "marketlake-bench-drivers", endpoints.lakehouseLocation(), endpoints.s3(),
+          io.marketlake.common.Defaults.SPARK_MASTER);
+      SparkSession spark = ctx.spark();
+      Path logs = workdir.resolve("drivers");
+      java.nio.file.Files.createDirectories(logs);
+      String dir = workdir.toString();
+      String every = trigger.toMillis() + "ms";
+      List<Process> drivers = new ArrayList<>();
+      try {
+        drivers.add(driver(logs, "poll", "ingest", "poll", "--workdir", dir, "--symbols",
+            String.join(",", symbols)));
+        drivers.add(driver(logs, "bronze", "bronze", "--workdir", dir, "--trigger", every));
+        // Each layer refuses to start before the table it reads exists, as a user finds.
+        awaitTable(spark, ctx.tables().bronzeCandlesRaw(), drivers, logs);
+        drivers.add(driver(logs, "silver", "silver", "--workdir", dir, "--trigger", every));
+        awaitTable(spark, ctx.tables().silverCandles1m(), drivers, logs);
+        drivers.add(driver(logs, "gold", "gold", "--workdir", dir, "--trigger", every));
+        String gold5m = ctx.tables().goldCandles("5m");
+        // Every layer has committed once: the poller starts at the newest closed minute, so at
+        // 1x the first complete window may be minutes away; windows are counted from the
+        // measured window on anyway.
+        Awaitility.await("gold 5m's first rows").atMost(Duration.ofMinutes(15))
+            .pollInterval(Duration.ofSeconds(5))
+            .until(() -> allAlive(drivers, logs)
+                && io.delta.tables.DeltaTable.isDeltaTable(spark, gold5m)
+                && spark.read().format("delta").load(gold5m).limit(1).count() > 0);
+        long measureFrom = System.currentTimeMillis() + SETTLE.toMillis();
+        long measureTo = measureFrom + Duration.ofMinutes(minutes).toMillis();
+        System.out.println(Figures.format("  every layer running in its own JVM; measuring"
+            + " candles that close in the next %d minutes (after %d s to settle)", minutes,
+            SETTLE.toSeconds()));
+        TimeUnit.MILLISECONDS.sleep(measureTo - System.currentTimeMillis());
+        allAlive(drivers, logs);
+        Hops hops = new Hops(spark, ctx.tables(), timeline, false, measureFrom, measureTo);
+        try {
+          Awaitility.await("the last candles through every hop").atMost(CATCH_UP)
+              .pollInterval(Duration.ofSeconds(5))
+              .until(() -> allAlive(drivers, logs) && hops.complete());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          System.out.println("  not every candle was through every hop " + CATCH_UP.toMinutes()
+              + " minutes after the window: the pipeline fell behind");
+        }
+        String setup = Figures.format("the layers as separate commands, each its own JVM and"
+            + " `local[2]` Spark driver on the same 2 cores: `ingest poll`, `bronze`, `silver`"
+            + " and `gold` (%s), no live scoring; %d symbols at %.0f×; %s", cadence(),
+            symbols.size(), speed, hops.measured());
+        return hops.section(Figures.format("Freshness per hop, several drivers, at %.0f×, %d"
+                + " symbols", speed, symbols.size()),
+            Figures.format("bench/run.sh --only freshness --freshness-drivers several"
+                + " --freshness-speed %.0f", speed), setup, "\nEach driver's log: `" + logs
+                + "`.\n");
+      } finally {
+        // SIGTERM: each command stops its query (or poller) and exits; then the stack stops.
+        drivers.forEach(Process::destroy);
+        for (Process p : drivers) {
+          if (!p.waitFor(90, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        spark.stop();
+      }
+    }
+  }
+
+  /** How often the layers run: bronze, silver, gold 5m on the trigger, the rest slower. */
+  private String cadence() {
+    return Figures.format("bronze, silver and gold 5m on a %s s trigger, gold 1h/1d/daily change"
+        + " every %s s", trigger.toMillis() / 1000.0,
+        io.marketlake.gold.GoldConfig.DEFAULT_ROLLUPS_EVERY.toMillis() / 1000.0);
+  }
+
+  private static void awaitTable(SparkSession spark, String table, List<Process> drivers,
+      Path logs) {
+    Awaitility.await(table).atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> allAlive(drivers, logs)
+            && io.delta.tables.DeltaTable.isDeltaTable(spark, table));
+  }
+
+  /** The exchange's own clock (GET /api/v3/time). */
+  private static long exchangeNow(String baseUrl) throws Exception {
+    java.net.http.HttpResponse<String> time = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create(baseUrl + "/api/v3/time")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(time.body())
+        .get("serverTime").asLong();
+  }
+
+  /** {@code marketlake ARGS} in a JVM of its own, as bin/marketlake runs it, logging to LOGS. */
+  private static Process driver(Path logs, String name, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "-XX:+UseParallelGC", "-Dlog4j2.configurationFile=log4j2.properties"));
+    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+Ignore")
+            || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
+        .forEach(command::add);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        io.marketlake.launcher.Marketlake.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(logs.resolve(name + ".log").toFile());
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return builder.start();
+  }
+
+  /** True while every driver runs; a driver that exited fails the run, naming its log. */
+  private static boolean allAlive(List<Process> drivers, Path logs) {
+    for (Process p : drivers) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("a driver exited (" + p.exitValue() + "): see the logs"
+            + " in " + logs);
+      }
+    }
+    return true;
+  }
+
+  private Figures.Section runLive() throws Exception {
     Live live = new Live(new LiveConfig(workdir, symbols, speed, HISTORY, trigger,
         Duration.ofSeconds(2), Duration.ofHours(1), 0, 17, io.marketlake.common.Defaults
         .HORIZON_MINUTES, null), System.out);
@@ -97,7 +236,8 @@ final class Freshness {
       TimeUnit.MILLISECONDS.sleep(measureTo - System.currentTimeMillis());
       if (result.isDone()) result.get();
 
-      Hops hops = new Hops(running, measureFrom, measureTo);
+      Hops hops = new Hops(running.context().spark(), running.context().tables(),
+          running.timeline(), true, measureFrom, measureTo);
       // Every hop has every candle (and window) that closed in the window, or 3 minutes pass.
       // A pipeline that falls behind is a result too: what did not arrive is counted as missing.
       try {
@@ -119,7 +259,11 @@ final class Freshness {
 
   /** The latencies of one measured window, per hop, from the tables live wrote. */
   private final class Hops {
-    private final Live.Running running;
+    private final SparkSession spark;
+    private final Lakehouse tables;
+    private final ExchangeTimeline timeline;
+    /** The hops measured: up to the prediction with live's scoring, else up to gold 5m. */
+    private final List<String> names;
     private final long from;
     private final long to;
     private final long firstClose;
@@ -129,11 +273,16 @@ final class Freshness {
     private final int expectedMinutes;
     private final int expectedWindows;
 
-    Hops(Live.Running running, long from, long to) {
-      this.running = running;
+    Hops(SparkSession spark, Lakehouse tables, ExchangeTimeline timeline, boolean predictions,
+        long from, long to) {
+      this.spark = spark;
+      this.tables = tables;
+      this.timeline = timeline;
+      this.names = predictions ? List.of("Kafka", "bronze", "silver", "gold 5m", "prediction")
+          : List.of("Kafka", "bronze", "silver", "gold 5m");
       this.from = from;
       this.to = to;
-      ExchangeTimeline t = running.timeline();
+      ExchangeTimeline t = timeline;
       // Closes (exchange ms, whole minutes and 5m windows) whose wall time is in [from, to).
       firstClose = ceil(t.exchangeOf(from), 60_000);
       lastClose = ceil(t.exchangeOf(to), 60_000) - 60_000;
@@ -149,19 +298,18 @@ final class Freshness {
      * plain counts, so that the check weighs little on the rows still in flight.
      */
     boolean complete() {
-      SparkSession spark = running.context().spark();
-      Lakehouse tables = running.context().tables();
       String minutes = between("open_time", firstClose - 60_000, lastClose - 60_000);
       long candles = spark.read().format("delta").load(tables.silverCandles1m())
           .filter(minutes).count();
       long windows = spark.read().format("delta").load(tables.goldCandles("5m"))
           .filter(between("window_start", firstWindowClose - 300_000, lastWindowClose - 300_000)
               + " AND complete").count();
+      if (candles < expectedMinutes || windows < expectedWindows) return false;
+      if (!names.contains("prediction")) return true;
       long predicted = spark.read().format("delta").load(tables.goldPredictions())
           .filter(between("as_of", firstClose - 60_000, lastClose - 60_000))
           .select("symbol", "as_of").distinct().count();
-      return candles >= expectedMinutes && windows >= expectedWindows
-          && predicted >= expectedMinutes;
+      return predicted >= expectedMinutes;
     }
 
     private static String between(String column, long fromMillis, long toMillis) {
@@ -171,8 +319,6 @@ final class Freshness {
 
     /** Close → visible, in ms, of every key of {@code hop} that closed in the window. */
     double[] latencies(String hop) throws Exception {
-      SparkSession spark = running.context().spark();
-      Lakehouse tables = running.context().tables();
       Dataset<Row> visible = switch (hop) {
         case "Kafka" -> spark.read().format("delta").load(tables.bronzeCandlesRaw())
             .select(col("key"), bronzeClose().as("close"),
@@ -188,7 +334,7 @@ final class Freshness {
             closeOf("as_of", 60));
         default -> throw new IllegalArgumentException(hop);
       };
-      ExchangeTimeline t = running.timeline();
+      ExchangeTimeline t = timeline;
       List<Double> out = new ArrayList<>();
       for (Row r : visible.select("close", "visible").collectAsList()) {
         long close = t.wallOf(r.getLong(0));
@@ -198,10 +344,32 @@ final class Freshness {
     }
 
     Figures.Section section(String batches) throws Exception {
+      String setup = Figures.format("`marketlake live` (one local[2] driver: the poller; %s;"
+              + " scoring at each silver commit and at least every 2 s), %d"
+              + " symbols at %.0f×; the first model trained on %d h of backfilled history, then"
+              + " %s", cadence(), symbols.size(), speed, HISTORY.toHours(), measured());
+      return section(Figures.format("Live freshness per hop at %.0f×, %d symbols", speed,
+              symbols.size()),
+          Figures.format("bench/run.sh --only freshness --freshness-speed %.0f", speed), setup,
+          "\nMicro-batches of the live queries that had input (Spark's own"
+              + " durations, the newest 100 per query; the phases are medians; the Spark jobs are"
+              + " those of the batches that started in the measured window, counted by a"
+              + " listener on the driver):\n\n" + batches);
+    }
+
+    /** What was measured: the window, its candles and windows, the time allowed after it. */
+    String measured() {
+      return Figures.format("every candle that closed in %d minutes of wall time (%d"
+          + " candle-minutes, %d 5m windows), allowed %d minutes more to arrive", minutes,
+          expectedMinutes, expectedWindows, CATCH_UP.toMinutes());
+    }
+
+    Figures.Section section(String title, String command, String setup, String after)
+        throws Exception {
       Figures.Table table = new Figures.Table("candle close → visible in", "rows of expected",
           "p50 (s)", "p95 (s)", "p99 (s)", "max (s)", "target p95");
       List<String> headline = new ArrayList<>();
-      for (String hop : List.of("Kafka", "bronze", "silver", "gold 5m", "prediction")) {
+      for (String hop : names) {
         double[] ms = latencies(hop);
         int expected = hop.equals("gold 5m") ? expectedWindows : expectedMinutes;
         Double target = TARGET_P95_SECONDS.get(hop);
@@ -215,24 +383,8 @@ final class Freshness {
             seconds(ms, 99), seconds(ms, 100), verdict);
         if (target != null) headline.add(Figures.format("%s p95 %.1f s (%s)", hop, p95, verdict));
       }
-      String setup = Figures.format("`marketlake live` (one local[2] driver: poller, bronze,"
-              + " silver, gold 5m on a %s s trigger, gold 1h/1d/daily change every %s s,"
-              + " scoring at each silver commit and at least every 2 s), %d symbols at %s×;"
-              + " the first model trained on %d h of backfilled history, then every candle that closed in"
-              + " %d minutes of wall time (%d candle-minutes, %d 5m windows), allowed %d minutes"
-              + " more to arrive",
-          trigger.toMillis() / 1000.0,
-          io.marketlake.gold.GoldConfig.DEFAULT_ROLLUPS_EVERY.toMillis() / 1000.0,
-          symbols.size(), Figures.format("%.0f", speed),
-          HISTORY.toHours(), minutes, expectedMinutes, expectedWindows, CATCH_UP.toMinutes());
-      return new Figures.Section(Figures.format("Live freshness per hop at %.0f×, %d symbols",
-              speed, symbols.size()),
-          Figures.format("bench/run.sh --only freshness --freshness-speed %.0f", speed),
-          List.of(setup, "**" + String.join("; ", headline) + "**"),
-          table.markdown() + "\nMicro-batches of the live queries that had input (Spark's own"
-              + " durations, the newest 100 per query; the phases are medians; the Spark jobs are"
-              + " those of the batches that started in the measured window, counted by a"
-              + " listener on the driver):\n\n" + batches);
+      return new Figures.Section(title, command,
+          List.of(setup, "**" + String.join("; ", headline) + "**"), table.markdown() + after);
     }
   }
 

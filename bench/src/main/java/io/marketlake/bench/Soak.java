@@ -47,7 +47,7 @@ final class Soak {
     TABLES.put("bronze", relative.bronzeCandlesRaw());
     TABLES.put("silver", relative.silverCandles1m());
     TABLES.put("gold 5m", relative.goldCandles("5m"));
-    TABLES.put("gold 5m live", relative.goldCandles5mLive());
+    TABLES.put("gold 1h", relative.goldCandles("1h"));
     TABLES.put("predictions", relative.goldPredictions());
     TABLES.put("ledger", relative.silverCompleteness());
   }
@@ -98,12 +98,18 @@ final class Soak {
     List<Sample> samples = new ArrayList<>();
     ConcurrentLinkedQueue<Batch> batches = new ConcurrentLinkedQueue<>();
     Path csv = workdir.resolveSibling(workdir.getFileName() + "-samples.csv");
-    try {
+    try (HeapLowWater heap = new HeapLowWater()) {
       Live.Running running = live.awaitRunning(Duration.ofMinutes(15));
       if (running == null) {
         result.get(1, TimeUnit.MINUTES);
         throw new IllegalStateException("live did not start within 15 minutes");
       }
+      // From the first model on: before it, the backfilled history and the first train (minutes
+      // on 2 cores) weigh on every batch, and the first fifth would flatter the last.
+      org.awaitility.Awaitility.await("the first model").atMost(Duration.ofMinutes(20))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> result.isDone() || running.modelsTrained().getAsLong() > 0);
+      if (result.isDone()) result.get();
       SparkSession spark = running.context().spark();
       spark.streams().addListener(new BatchDurations(batches));
       long exchangeFrom = running.timeline().exchangeOf(System.currentTimeMillis());
@@ -126,7 +132,7 @@ final class Soak {
           // the sample is due
         }
         long now = System.currentTimeMillis();
-        Sample sample = sample(running, drain(batches, previous, now), now);
+        Sample sample = sample(running, drain(batches, previous, now), now, heap.takeLow());
         samples.add(sample);
         Files.writeString(csv, csvLine(sample) + "\n", java.nio.file.StandardOpenOption.APPEND);
         System.out.println("  " + describe(sample));
@@ -150,7 +156,8 @@ final class Soak {
     return out;
   }
 
-  private Sample sample(Live.Running running, List<Batch> batches, long now) throws IOException {
+  private Sample sample(Live.Running running, List<Batch> batches, long now, long heapLow)
+      throws IOException {
     Map<String, List<Double>> byQuery = new java.util.TreeMap<>();
     for (Batch b : batches) {
       if (b.rows() > 0) byQuery.computeIfAbsent(b.query(), q -> new ArrayList<>()).add(
@@ -166,7 +173,7 @@ final class Soak {
     }
     long[] checkpoints = sizeAndCount(root.resolve("_checkpoints"));
     return new Sample(now, running.timeline().exchangeOf(now), p50, tables, checkpoints[0],
-        checkpoints[1], heapAfterLastGc(), rss());
+        checkpoints[1], heapLow, rss());
   }
 
   /** The lakehouse as the local S3 server stores it: one plain file per object. */
@@ -214,26 +221,53 @@ final class Soak {
     return out;
   }
 
-  /** The heap in use right after the newest collection (of any collector). */
-  private static long heapAfterLastGc() {
-    long newestEnd = -1;
-    long used = -1;
-    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (!(gc instanceof com.sun.management.GarbageCollectorMXBean sun)) continue;
-      com.sun.management.GcInfo info = sun.getLastGcInfo();
-      if (info == null || info.getEndTime() < newestEnd) continue;
-      newestEnd = info.getEndTime();
-      used = info.getMemoryUsageAfterGc().entrySet().stream()
-          .filter(e -> isHeapPool(e.getKey()))
-          .mapToLong(e -> e.getValue().getUsed()).sum();
-    }
-    return used;
-  }
+  /**
+   * The least heap in use right after a collection, over the collections since the last
+   * {@link #takeLow()}: the low-water mark is the live data plus what the old generation has not
+   * collected yet, so it only grows if something leaks (the heap after any one young collection
+   * swings with the old generation's garbage).
+   */
+  private static final class HeapLowWater implements javax.management.NotificationListener,
+      AutoCloseable {
+    private final java.util.concurrent.atomic.AtomicLong low =
+        new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+    private final java.util.Set<String> heapPools = new java.util.HashSet<>();
 
-  private static boolean isHeapPool(String name) {
-    return ManagementFactory.getMemoryPoolMXBeans().stream()
-        .anyMatch(p -> p.getName().equals(name)
-            && p.getType() == java.lang.management.MemoryType.HEAP);
+    HeapLowWater() {
+      ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+          .forEach(p -> heapPools.add(p.getName()));
+      for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        ((javax.management.NotificationEmitter) gc).addNotificationListener(this, null, null);
+      }
+    }
+
+    @Override
+    public void handleNotification(javax.management.Notification notification, Object handback) {
+      if (!notification.getType().equals(com.sun.management.GarbageCollectionNotificationInfo
+          .GARBAGE_COLLECTION_NOTIFICATION)) {
+        return;
+      }
+      var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+          (javax.management.openmbean.CompositeData) notification.getUserData());
+      long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+          .filter(e -> heapPools.contains(e.getKey()))
+          .mapToLong(e -> e.getValue().getUsed()).sum();
+      low.accumulateAndGet(used, Math::min);
+    }
+
+    /** The low-water mark since the last call (-1 if no collection ran), and starts anew. */
+    long takeLow() {
+      long value = low.getAndSet(Long.MAX_VALUE);
+      return value == Long.MAX_VALUE ? -1 : value;
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        ((javax.management.NotificationEmitter) gc).removeNotificationListener(this);
+      }
+    }
   }
 
   /** This process's resident set (Linux), or -1. */
@@ -282,9 +316,13 @@ final class Soak {
         .first();
     Row ledger = spark.read().format("delta").load(tables.silverCompleteness())
         .agg(sum("missing_minutes"), sum("present_minutes")).first();
-    return new Ledger(silver.getLong(0), silver.getLong(1), silver.getLong(2),
-        ledger.isNullAt(0) ? 0 : ledger.getLong(0), ledger.isNullAt(1) ? 0 : ledger.getLong(1),
-        note);
+    return new Ledger(whole(silver, 0), whole(silver, 1), whole(silver, 2), whole(ledger, 0),
+        whole(ledger, 1), note);
+  }
+
+  /** A count or sum as a long, whatever numeric type Spark gave it; 0 for null. */
+  private static long whole(Row row, int i) {
+    return row.isNullAt(i) ? 0 : Math.round(((Number) row.get(i)).doubleValue());
   }
 
   private Figures.Section section(List<Sample> samples, Ledger ledger, Path csv) {
@@ -298,12 +336,11 @@ final class Soak {
     samples.forEach(s -> queries.addAll(s.batchP50().keySet()));
     double worst = 0;
     for (String q : queries) {
-      double a = meanOf(first, q);
-      double b = meanOf(last, q);
+      double a = medianOf(first, q);
+      double b = medianOf(last, q);
       double ratio = b / a;
       if (!Double.isNaN(ratio)) worst = Math.max(worst, ratio);
-      batches.row(q, Figures.format("%.2f", a / 1000), Figures.format("%.2f", b / 1000),
-          Figures.format("%.2f", ratio));
+      batches.row(q, orDash(a / 1000), orDash(b / 1000), orDash(ratio));
     }
     Sample start = samples.get(0);
     Sample end = samples.get(samples.size() - 1);
@@ -325,15 +362,18 @@ final class Soak {
           Figures.format("%.1f → %.1f", a.logBytes() / 1e6, b.logBytes() / 1e6),
           b.logCheckpoints());
     }
-    headlines.add(Figures.format("heap after GC %.0f MB at the start, %.0f MB at the end"
-        + " (min over the last fifth %.0f MB); RSS %.0f → %.0f MB; streaming checkpoints"
-        + " %.1f → %.1f MB", start.heapAfterGcBytes() / 1e6, end.heapAfterGcBytes() / 1e6,
-        last.stream().mapToLong(Sample::heapAfterGcBytes).min().orElse(-1) / 1e6,
+    headlines.add(Figures.format("heap after GC (each sample's low-water mark), least of the"
+        + " first fifth %.0f MB, of the last fifth %.0f MB; RSS %.0f → %.0f MB; streaming"
+        + " checkpoints %.1f → %.1f MB",
+        first.stream().mapToLong(Sample::heapAfterGcBytes).filter(b -> b >= 0).min()
+            .orElse(-1) / 1e6,
+        last.stream().mapToLong(Sample::heapAfterGcBytes).filter(b -> b >= 0).min()
+            .orElse(-1) / 1e6,
         start.rssBytes() / 1e6, end.rssBytes() / 1e6, start.checkpointBytes() / 1e6,
         end.checkpointBytes() / 1e6));
     headlines.add(Figures.format("silver: %d rows, %d distinct minutes, %d expected between"
-        + " each symbol's first and last: %d missing, %d duplicated; the ledger: %d missing"
-        + " of %d present%s", ledger.silverRows(), ledger.distinctMinutes(),
+        + " each symbol's first and last: %d missing, %d duplicated; the ledger (written every"
+        + " 5 min of wall time, so some exchange days behind): %d missing, %d present%s", ledger.silverRows(), ledger.distinctMinutes(),
         ledger.expectedMinutes(), ledger.expectedMinutes() - ledger.distinctMinutes(),
         ledger.silverRows() - ledger.distinctMinutes(), ledger.ledgerMissing(),
         ledger.ledgerPresent(), ledger.note().isEmpty() ? "" : " (" + ledger.note() + ")"));
@@ -345,9 +385,16 @@ final class Soak {
             exchangeSpan.toDays(), speed), headlines, body);
   }
 
-  private static double meanOf(List<Sample> samples, String query) {
-    return samples.stream().map(s -> s.batchP50().get(query)).filter(java.util.Objects::nonNull)
-        .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  /** Two decimals, or a dash for a query that had no batch with input in that part. */
+  static String orDash(double value) {
+    return Double.isNaN(value) ? "–" : Figures.format("%.2f", value);
+  }
+
+  /** The median of the samples' batch p50s (a retrain under way skews one or two samples). */
+  private static double medianOf(List<Sample> samples, String query) {
+    double[] p50s = samples.stream().map(s -> s.batchP50().get(query))
+        .filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).toArray();
+    return p50s.length == 0 ? Double.NaN : Figures.median(p50s);
   }
 
   private static String csvHeader() {

@@ -13,7 +13,7 @@ class BenchmarkSuiteTest {
   @TempDir Path workdir;
 
   @Test
-  void scaleSymbolsMustGrowAndScaleAndSoakSizesBePositive() throws Exception {
+  void badSizesAndModesAreUsageErrorsBeforeAnythingStarts() throws Exception {
     Path kept = Files.writeString(workdir.resolve("kept.txt"), "not deleted");
     String dir = workdir.toString();
     assertThat(Cli.run(new BenchmarkSuite(), "--workdir", dir, "--only", "scale",
@@ -28,6 +28,8 @@ class BenchmarkSuiteTest {
         "--soak-days", "0")).isEqualTo(Cli.USAGE);
     assertThat(Cli.run(new BenchmarkSuite(), "--workdir", dir, "--only", "soak",
         "--soak-speed", "0.5")).isEqualTo(Cli.USAGE);
+    assertThat(Cli.run(new BenchmarkSuite(), "--workdir", dir, "--only", "freshness",
+        "--freshness-drivers", "two")).isEqualTo(Cli.USAGE);
     assertThat(kept).exists();
   }
 }
