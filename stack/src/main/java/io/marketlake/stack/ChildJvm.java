@@ -117,16 +117,14 @@ final class ChildJvm {
 
   /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
   static void stop(ProcessHandle process, Duration grace) {
-    stop(process, grace, false);
+    if (!process.isAlive()) return;
+    process.destroy();
+    awaitStop(process, grace);
   }
 
-  /**
-   * Waits up to {@code grace} for a process already asked to stop ({@code asked}), else sends it
-   * SIGTERM first; then SIGKILL if it is still running.
-   */
-  static void stop(ProcessHandle process, Duration grace, boolean asked) {
+  /** Waits up to {@code grace} for a process already asked to stop, then SIGKILL. */
+  static void awaitStop(ProcessHandle process, Duration grace) {
     if (!process.isAlive()) return;
-    if (!asked) process.destroy();
     if (awaitExit(process, grace)) return;
     process.destroyForcibly();
     awaitExit(process, Duration.ofSeconds(10));

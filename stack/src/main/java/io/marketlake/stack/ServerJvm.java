@@ -107,6 +107,6 @@ abstract class ServerJvm implements AutoCloseable {
   @Override
   public void close() {
     requestStop();
-    ChildJvm.stop(process.toHandle(), stopGrace, true);
+    ChildJvm.awaitStop(process.toHandle(), stopGrace);
   }
 }

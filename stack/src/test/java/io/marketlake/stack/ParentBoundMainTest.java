@@ -93,13 +93,13 @@ class ParentBoundMainTest {
     }
   }
 
-  /** Writes its ready file, then sleeps until stopped; says so from its shutdown hook. */
+  /** Writes its ready file, then blocks until stopped; says so from its shutdown hook. */
   public static final class SleepingMain {
     public static void main(String[] args) throws Exception {
       Runtime.getRuntime().addShutdownHook(new Thread(
           () -> System.out.println("shutdown hook ran")));
       Files.writeString(Path.of(args[0]), "ready");
-      Thread.sleep(Long.MAX_VALUE);
+      new java.util.concurrent.CountDownLatch(1).await();   // never counted down
     }
   }
 }
